@@ -1,0 +1,100 @@
+package org.bollwerk.account;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.bollwerk.config.BollwerkProperties;
+import org.bollwerk.matrix.ErrCode;
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.web.JsonBody;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /login}, {@code /logout}, {@code /account/whoami}, {@code /account/password}. */
+@RestController
+@RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
+class LoginController {
+    private final AccountService accounts;
+    private final UserInteractiveAuth uia;
+    private final LoginGuard guard;
+    private final String serverName;
+
+    LoginController(AccountService accounts, UserInteractiveAuth uia, LoginGuard guard, BollwerkProperties props) {
+        this.accounts = accounts;
+        this.uia = uia;
+        this.guard = guard;
+        this.serverName = props.serverName();
+    }
+
+    @GetMapping("/login")
+    Map<String, Object> flows() {
+        return Map.of("flows", List.of(Map.of("type", "m.login.password")));
+    }
+
+    @PostMapping("/login")
+    Map<String, Object> login(@RequestBody(required = false) byte[] raw, HttpServletRequest request) {
+        ObjectNode body = Json.parseObject(raw);
+        String type = JsonBody.string(body, "type", true);
+        if (!"m.login.password".equals(type)) {
+            throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Unknown login type " + type, Map.of());
+        }
+        String userId = LoginIdentifiers.userOf(body, serverName);
+        String password = JsonBody.string(body, "password", true);
+        if (userId == null) throw MatrixException.missingParam("Missing user identifier");
+        guard.beforeLogin(request.getRemoteAddr(), userId);
+        if (!accounts.checkPassword(userId, password)) {
+            throw MatrixException.forbidden("Invalid username or password");
+        }
+        AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),
+                JsonBody.string(body, "initial_device_display_name", false), request.getRemoteAddr());
+        return sessionBody(session, serverName);
+    }
+
+    static Map<String, Object> sessionBody(AccountService.Session session, String serverName) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("user_id", session.userId());
+        response.put("access_token", session.accessToken());
+        response.put("device_id", session.deviceId());
+        response.put("home_server", serverName);
+        return response;
+    }
+
+    @PostMapping("/logout")
+    Map<String, Object> logout(Requester requester) {
+        accounts.logout(requester);
+        return Map.of();
+    }
+
+    @PostMapping("/logout/all")
+    Map<String, Object> logoutAll(Requester requester) {
+        accounts.logoutAll(requester.userId());
+        return Map.of();
+    }
+
+    @GetMapping("/account/whoami")
+    Map<String, Object> whoami(Requester requester) {
+        return Map.of("user_id", requester.userId(), "device_id", requester.deviceId(), "is_guest", false);
+    }
+
+    @PostMapping("/account/password")
+    Map<String, Object> changePassword(Requester requester, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        uia.require(requester, body);
+        String newPassword = JsonBody.string(body, "new_password", true);
+        boolean logoutDevices = JsonBody.bool(body, "logout_devices", true);
+        accounts.setPassword(requester.userId(), newPassword, logoutDevices, requester.deviceId());
+        return Map.of();
+    }
+
+    @GetMapping("/account/3pid")
+    Map<String, Object> threepids(Requester requester) {
+        return Map.of("threepids", List.of());
+    }
+}

@@ -1,0 +1,64 @@
+package org.bollwerk.account;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.bollwerk.matrix.ErrCode;
+import org.bollwerk.matrix.MatrixException;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.util.List;
+
+/**
+ * Every controller parameter of type {@link Requester} means "this endpoint needs an access token":
+ * authentication cannot be forgotten on a new endpoint that needs to know its caller.
+ */
+@Configuration(proxyBeanMethods = false)
+class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
+    static final String ATTRIBUTE = Requester.class.getName();
+    private final AccountService accounts;
+
+    RequesterResolver(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(this);
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return parameter.getParameterType() == Requester.class;
+    }
+
+    @Override
+    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest webRequest,
+                                  WebDataBinderFactory binderFactory) {
+        HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
+        Object cached = request.getAttribute(ATTRIBUTE);
+        if (cached instanceof Requester requester) return requester;
+        String token = tokenOf(request);
+        if (token == null) throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Missing access token");
+        Requester requester = accounts.authenticate(token);
+        request.setAttribute(ATTRIBUTE, requester);
+        return requester;
+    }
+
+    static String tokenOf(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                String token = header.substring(7).trim();
+                return token.isEmpty() ? null : token;
+            }
+            throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Authorization header must use the Bearer scheme");
+        }
+        String query = request.getParameter("access_token");
+        return query == null || query.isEmpty() ? null : query;
+    }
+}

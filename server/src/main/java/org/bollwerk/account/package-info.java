@@ -1,0 +1,6 @@
+/**
+ * Accounts, devices and access tokens: login, logout, password changes, device management, and the
+ * authentication of every client request ({@link org.bollwerk.account.Requester}).
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Accounts")
+package org.bollwerk.account;

@@ -1,0 +1,3 @@
+/** Typed, validated configuration shared by every feature. */
+@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN)
+package org.bollwerk.config;

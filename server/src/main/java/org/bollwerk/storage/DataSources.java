@@ -1,0 +1,80 @@
+package org.bollwerk.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.bollwerk.config.BollwerkProperties;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Builds the writer and reader pools. SQLite allows one writer at a time, so its writer pool has exactly
+ * one connection (writes queue for it instead of failing with SQLITE_BUSY) while WAL mode lets a separate
+ * pool of readers run concurrently. PostgreSQL uses one pool for both.
+ */
+record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource reader) implements AutoCloseable {
+
+    static DataSources create(BollwerkProperties props) {
+        BollwerkProperties.Database db = props.database();
+        if (db.isPostgres()) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("bollwerk-pg");
+            config.setJdbcUrl(db.url());
+            if (!db.user().isEmpty()) config.setUsername(db.user());
+            if (!db.password().isEmpty()) config.setPassword(db.password());
+            config.setMaximumPoolSize(db.poolSize());
+            config.setAutoCommit(true);
+            HikariDataSource pool = new HikariDataSource(config);
+            return new DataSources(Dialect.POSTGRESQL, pool, pool);
+        }
+        if (!db.url().isEmpty() && !db.url().startsWith("jdbc:sqlite:")) {
+            throw new IllegalArgumentException(
+                    "bollwerk.database.url (BOLLWERK_DATABASE_URL) must be a jdbc:postgresql: URL or empty for SQLite");
+        }
+        String url = db.url().isEmpty() ? "jdbc:sqlite:" + sqliteFile(props.dataDir()) : db.url();
+        HikariDataSource writer = sqlitePool("bollwerk-sqlite-writer", url, db.sqliteSynchronous(), 1, false);
+        HikariDataSource reader = sqlitePool("bollwerk-sqlite-reader", url, db.sqliteSynchronous(),
+                Math.max(2, Math.min(db.poolSize(), 8)), true);
+        return new DataSources(Dialect.SQLITE, writer, reader);
+    }
+
+    private static Path sqliteFile(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create data directory " + dataDir.toAbsolutePath()
+                    + " (bollwerk.data-dir / BOLLWERK_DATA_DIR)", e);
+        }
+        return dataDir.resolve("bollwerk.db").toAbsolutePath();
+    }
+
+    private static HikariDataSource sqlitePool(String name, String url, String synchronous, int size, boolean readOnly) {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous.toUpperCase()));
+        sqlite.setBusyTimeout(10_000);
+        sqlite.enforceForeignKeys(true);
+        sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource ds = new SQLiteDataSource(sqlite);
+        ds.setUrl(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setDataSource(ds);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        config.setReadOnly(readOnly);
+        config.setConnectionTimeout(30_000);
+        return new HikariDataSource(config);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        if (reader != writer) reader.close();
+    }
+}

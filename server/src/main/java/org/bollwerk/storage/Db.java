@@ -1,0 +1,78 @@
+package org.bollwerk.storage;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.function.Supplier;
+
+/**
+ * The one entry point features use for SQL. {@link #sql()} picks the connection: inside a write
+ * transaction the writer (so a feature sees its own uncommitted rows), otherwise a reader.
+ */
+public final class Db {
+    private final Dialect dialect;
+    private final JdbcClient writer;
+    private final JdbcClient reader;
+    private final TransactionTemplate transactions;
+    private final StreamPositions stream;
+
+    Db(Dialect dialect, JdbcClient writer, JdbcClient reader, TransactionTemplate transactions, StreamPositions stream) {
+        this.dialect = dialect;
+        this.writer = writer;
+        this.reader = reader;
+        this.transactions = transactions;
+        this.stream = stream;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public JdbcClient sql() {
+        return TransactionSynchronizationManager.isActualTransactionActive() ? writer : reader;
+    }
+
+    /**
+     * Runs {@code work} in one write transaction. Stream positions taken with {@link #nextPosition()}
+     * inside it become visible to readers (and wake waiting syncs) only after the commit.
+     */
+    public <T> T write(Supplier<T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return work.get();  // already inside: join the outer transaction
+        }
+        StreamPositions.Allocation[] done = new StreamPositions.Allocation[1];
+        T result = transactions.execute(status -> {
+            StreamPositions.Allocation allocation = stream.beginTransaction();
+            try {
+                T value = work.get();
+                done[0] = allocation;
+                return value;
+            } finally {
+                stream.endTransaction();
+            }
+        });
+        if (done[0] != null) stream.committed(done[0]);
+        return result;
+    }
+
+    public void write(Runnable work) {
+        write(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** Asks that long-polls waiting on {@code key} be woken once this transaction commits. */
+    public void wakeAfterCommit(String key) {
+        stream.wake(key);
+    }
+
+    /** Allocates the next global stream position; only valid inside {@link #write}. */
+    public long nextPosition() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("stream positions are only allocated inside a write transaction");
+        }
+        return stream.allocate(writer);
+    }
+}

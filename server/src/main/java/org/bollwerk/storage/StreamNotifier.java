@@ -1,0 +1,91 @@
+package org.bollwerk.storage;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Knows the highest committed stream position and wakes long-polling requests. Waiters register on
+ * keys ({@code room:!id}, {@code user:@id}) so a message wakes only the members of its room, not
+ * every connected client.
+ */
+public final class StreamNotifier {
+    private final AtomicLong committed = new AtomicLong();
+    private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+
+    /** The highest position whose write (and every write below it) is committed. */
+    public long current() {
+        return committed.get();
+    }
+
+    /** Records a committed position and wakes the waiters of {@code keys}. Also used for ephemeral updates. */
+    public void advance(long position, Collection<String> keys) {
+        committed.accumulateAndGet(position, Math::max);
+        wake(keys);
+    }
+
+    /** Wakes waiters without a new position (ephemeral data such as typing lives outside the stream). */
+    public void wake(Collection<String> keys) {
+        for (String key : keys) {
+            Set<Waiter> set = waiters.get(key);
+            if (set != null) set.forEach(Waiter::signal);
+        }
+    }
+
+    /** Registers interest in keys; close the waiter when done (try-with-resources). */
+    public Waiter register(Collection<String> keys) {
+        Waiter waiter = new Waiter(this, Set.copyOf(keys));
+        for (String key : waiter.keys) {
+            waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+        }
+        return waiter;
+    }
+
+    private void unregister(Waiter waiter) {
+        for (String key : waiter.keys) {
+            waiters.computeIfPresent(key, (k, set) -> {
+                set.remove(waiter);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    public int waitingCount() {
+        return waiters.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** One parked request. Parks a virtual thread without pinning (no synchronized, no native call). */
+    public static final class Waiter implements AutoCloseable {
+        private final StreamNotifier owner;
+        private final Set<String> keys;
+        private final CountDownLatch latch = new CountDownLatch(1);
+
+        private Waiter(StreamNotifier owner, Set<String> keys) {
+            this.owner = owner;
+            this.keys = keys;
+        }
+
+        void signal() {
+            latch.countDown();
+        }
+
+        /** @return true when woken, false on timeout */
+        public boolean await(Duration timeout) {
+            try {
+                return latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+
+        @Override
+        public void close() {
+            owner.unregister(this);
+        }
+    }
+}
