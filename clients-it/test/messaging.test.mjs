@@ -1,0 +1,286 @@
+// Two people chat through Bollwerk with the real matrix-js-sdk, as a messenger app does.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { BollwerkServer } from '../lib/server.mjs';
+import {
+  eventually, needs, passwordLogin, provisionUsers, raw, scenario, sdk, sdkLogin, clientFor,
+  show, startAndSync, state, stopAll, timelineBodies, waitFor,
+} from '../lib/matrix.mjs';
+
+const { RoomEvent, RoomMemberEvent, Preset, Direction, KnownMembership } = sdk;
+
+const server = new BollwerkServer({ name: 'messaging' });
+let users;
+
+/** A promise that a test fulfils for later tests; its rejection is reported by those tests. */
+function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+const sessions = deferred(); // {alice, bob}: started js-sdk clients (test 1)
+const sharedRoom = deferred(); // room ID that alice and bob have joined (test 2)
+
+const loggedIn = () => needs('alice and bob log in and sync (first test)', sessions.promise);
+const inRoom = () => needs('alice creates a room and bob joins it (second test)', sharedRoom.promise);
+
+before(async () => {
+  try {
+    await server.start();
+    ({ users } = await provisionUsers(server, ['alice', 'bob', 'carol']));
+  } catch (e) {
+    state.failed = true;
+    throw e;
+  }
+}, { timeout: 120_000 });
+
+after(async () => {
+  stopAll();
+  await server.dispose({ failed: state.failed });
+});
+
+/** Collects the bodies of live m.room.message events from `sender` in `roomId` that match `pattern`. */
+function collectLive(client, roomId, sender, pattern, count, what) {
+  const got = [];
+  return {
+    got,
+    done: waitFor(client, RoomEvent.Timeline, (event, room, toStart, _removed, data) => {
+      if (toStart || !data?.liveEvent || room?.roomId !== roomId) return false;
+      if (event.getType() !== 'm.room.message' || event.getSender() !== sender) return false;
+      const body = event.getContent().body;
+      if (pattern.test(body)) got.push(body);
+      return got.length >= count;
+    }, { timeout: 30_000, what }).catch((e) => { throw new Error(`${e.message}; received so far: ${JSON.stringify(got)}`); }),
+  };
+}
+
+/** Sends numbered messages the way an app does (queued by js-sdk's scheduler), returns [{body, eventId}]. */
+async function sendNumbered(client, roomId, prefix, count) {
+  const bodies = Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
+  const results = await Promise.all(bodies.map((b) => client.sendTextMessage(roomId, b)));
+  return bodies.map((body, i) => ({ body, eventId: results[i].event_id }));
+}
+
+/** Checks that every sent message's local echo in the sender's own timeline became the real event, once. */
+async function assertLocalEchoesResolved(client, roomId, sent) {
+  const room = client.getRoom(roomId);
+  await eventually(() => sent.every(({ eventId }) => room.findEventById(eventId)?.status === null),
+    { what: `${client.getUserId()}'s local echoes to turn into sent events`, timeout: 20_000 })
+    .catch((e) => {
+      const pending = sent.filter(({ eventId }) => room.findEventById(eventId)?.status !== null)
+        .map(({ body, eventId }) => `${body} (${eventId}: ${room.findEventById(eventId)?.status ?? 'not in timeline'})`);
+      throw new Error(`${e.message}; not resolved: ${pending.join(', ')}`);
+    });
+  for (const { body, eventId } of sent) {
+    assert.match(eventId, /^\$/, `send of "${body}" returned event ID ${eventId}`);
+    const ev = room.findEventById(eventId);
+    assert.equal(ev.getId(), eventId, `local echo of "${body}" carries the real event ID`);
+  }
+  const bodies = timelineBodies(room);
+  for (const { body } of sent) {
+    assert.equal(bodies.filter((b) => b === body).length, 1,
+      `"${body}" appears exactly once in the sender's timeline (local echo and remote echo merged); timeline: ${JSON.stringify(bodies)}`);
+  }
+}
+
+scenario('alice and bob log in with matrix-js-sdk and their first sync reaches PREPARED', async () => {
+  try {
+    const [aliceCreds, bobCreds] = await Promise.all([sdkLogin(server.baseUrl, users.alice), sdkLogin(server.baseUrl, users.bob)]);
+    assert.equal(aliceCreds.user_id, users.alice.userId, 'login returns alice\'s user ID');
+    assert.equal(bobCreds.user_id, users.bob.userId, 'login returns bob\'s user ID');
+    assert.ok(aliceCreds.access_token && aliceCreds.device_id, 'login returns an access token and a device ID');
+    const alice = clientFor(server.baseUrl, aliceCreds, 'alice');
+    const bob = clientFor(server.baseUrl, bobCreds, 'bob');
+    await Promise.all([startAndSync(alice), startAndSync(bob)]);
+    sessions.resolve({ alice, bob, aliceCreds, bobCreds });
+  } catch (e) {
+    sessions.reject(e);
+    throw e;
+  }
+});
+
+scenario('alice creates a private room and invites bob; bob sees the invite through sync and joins', async () => {
+  try {
+    const { alice, bob } = await loggedIn();
+    const name = 'Bollwerk acceptance room';
+    const { room_id: roomId } = await alice.createRoom({ preset: Preset.PrivateChat, name });
+    assert.match(roomId, /^!/, 'createRoom returns a room ID');
+    await eventually(() => alice.getRoom(roomId)?.getMyMembership() === KnownMembership.Join,
+      { what: 'alice\'s sync to show her joined to the new room' });
+    assert.equal(alice.getRoom(roomId).name, name, 'alice\'s client shows the room name');
+
+    const invited = waitFor(bob, RoomEvent.MyMembership, (room, membership) => room.roomId === roomId && membership === KnownMembership.Invite,
+      { what: 'bob\'s sync to deliver the invite' });
+    await alice.invite(roomId, users.bob.userId);
+    await invited;
+    assert.equal(bob.getRoom(roomId).getMyMembership(), KnownMembership.Invite);
+
+    const aliceSeesJoin = waitFor(alice, RoomMemberEvent.Membership, (_ev, member) => member.roomId === roomId && member.userId === users.bob.userId && member.membership === KnownMembership.Join,
+      { what: 'alice\'s sync to show bob joining' });
+    await bob.joinRoom(roomId);
+    await eventually(() => bob.getRoom(roomId)?.getMyMembership() === KnownMembership.Join, { what: 'bob\'s sync to show him joined' });
+    await aliceSeesJoin;
+    assert.equal(bob.getRoom(roomId).name, name, 'bob\'s client shows the room name after joining');
+    assert.equal(alice.getRoom(roomId).getJoinedMemberCount(), 2, 'alice sees two joined members');
+    sharedRoom.resolve(roomId);
+  } catch (e) {
+    sharedRoom.reject(e);
+    throw e;
+  }
+});
+
+scenario('room members appear under the display names the admin gave them', async () => {
+  const { alice, bob } = await loggedIn();
+  const roomId = await inRoom();
+  const profile = await bob.getProfileInfo(users.alice.userId);
+  assert.equal(profile.displayname, 'Alice', 'GET /profile/{alice} has the display name set by the admin API');
+  await eventually(() => bob.getRoom(roomId).getMember(users.alice.userId)?.name === 'Alice',
+    { what: `bob's client to show alice's member name "Alice" (it shows "${bob.getRoom(roomId).getMember(users.alice.userId)?.name}")` });
+  await eventually(() => alice.getRoom(roomId).getMember(users.bob.userId)?.name === 'Bob',
+    { what: `alice's client to show bob's member name "Bob" (it shows "${alice.getRoom(roomId).getMember(users.bob.userId)?.name}")` });
+});
+
+scenario('alice and bob exchange 20 messages each way; each side receives them in order and local echoes resolve', async () => {
+  const { alice, bob } = await loggedIn();
+  const roomId = await inRoom();
+  const N = 20;
+
+  const toBob = collectLive(bob, roomId, users.alice.userId, /^a2b \d+$/, N, `bob to receive alice's ${N} messages`);
+  const sentByAlice = await sendNumbered(alice, roomId, 'a2b', N);
+  await toBob.done;
+  assert.deepEqual(toBob.got, sentByAlice.map((s) => s.body), 'bob receives alice\'s messages in the order she sent them');
+  await assertLocalEchoesResolved(alice, roomId, sentByAlice);
+
+  const toAlice = collectLive(alice, roomId, users.bob.userId, /^b2a \d+$/, N, `alice to receive bob's ${N} messages`);
+  const sentByBob = await sendNumbered(bob, roomId, 'b2a', N);
+  await toAlice.done;
+  assert.deepEqual(toAlice.got, sentByBob.map((s) => s.body), 'alice receives bob\'s messages in the order he sent them');
+  await assertLocalEchoesResolved(bob, roomId, sentByBob);
+
+  const expected = [...sentByAlice, ...sentByBob].map((s) => s.body);
+  for (const [who, client] of [['alice', alice], ['bob', bob]]) {
+    const bodies = timelineBodies(client.getRoom(roomId)).filter((b) => /^(a2b|b2a) \d+$/.test(b));
+    assert.deepEqual(bodies, expected, `${who}'s timeline holds both directions in one consistent order`);
+  }
+  const ids = sentByAlice.map((s) => bob.getRoom(roomId).findEventById(s.eventId)?.getId());
+  assert.deepEqual(ids, sentByAlice.map((s) => s.eventId), 'bob sees alice\'s messages under the same event IDs that her sends returned');
+});
+
+scenario('a fresh client of bob pages back through 25 earlier messages in order, to the start of the room', async () => {
+  const { alice } = await loggedIn();
+  const roomId = await inRoom();
+  const N = 25;
+  const sent = await sendNumbered(alice, roomId, 'history', N);
+  await assertLocalEchoesResolved(alice, roomId, sent);
+  const expected = sent.map((s) => s.body);
+
+  // bob opens the app on a second device: small initial sync, then scrollback as the user scrolls up.
+  const creds = await sdkLogin(server.baseUrl, users.bob);
+  const fresh = clientFor(server.baseUrl, creds, 'bob-2');
+  await startAndSync(fresh, { initialSyncLimit: 5 });
+  const room = fresh.getRoom(roomId);
+  assert.ok(room, 'the fresh client\'s initial sync contains the room');
+  const initial = timelineBodies(room);
+  assert.ok(initial.length <= 5, `initial sync returned at most 5 messages (got ${initial.length})`);
+  let rounds = 0;
+  while (!timelineBodies(room).includes('history 1')) {
+    assert.ok(++rounds <= 20, `scrollback reached "history 1" within 20 pages; timeline so far: ${JSON.stringify(timelineBodies(room))}`);
+    await fresh.scrollback(room, 10);
+  }
+  const paged = timelineBodies(room).filter((b) => /^history \d+$/.test(b));
+  assert.deepEqual(paged, expected, 'scrollback shows the 25 messages once each, in the order they were sent');
+
+  // The same through /messages directly: from the newest event back to m.room.create, 7 at a time.
+  const seen = [];
+  let from = null;
+  for (let page = 0; ; page++) {
+    assert.ok(page < 100, '/messages backwards pagination ends within 100 pages');
+    const res = await fresh.createMessagesRequest(roomId, from, 7, Direction.Backward);
+    assert.ok(Array.isArray(res.chunk), '/messages returns a chunk array');
+    seen.push(...res.chunk);
+    if (!res.end || res.chunk.length === 0) break;
+    assert.notEqual(res.end, from, '/messages returns a new end token for each page');
+    from = res.end;
+  }
+  const ids = seen.map((e) => e.event_id);
+  assert.equal(new Set(ids).size, ids.length, 'no event appears on two pages');
+  const chronological = seen.slice().reverse();
+  assert.equal(chronological[0]?.type, 'm.room.create', `paginating backwards ends at m.room.create (first event found: ${chronological[0]?.type})`);
+  assert.deepEqual(chronological.filter((e) => e.type === 'm.room.message' && /^history \d+$/.test(e.content?.body)).map((e) => e.content.body),
+    expected, '/messages pages hold the 25 messages in order');
+  fresh.stopClient();
+});
+
+scenario('when alice types, bob sees her typing, and then sees her stop', async () => {
+  const { alice, bob } = await loggedIn();
+  const roomId = await inRoom();
+  const typing = (value) => waitFor(bob, RoomMemberEvent.Typing, (_ev, member) => member.roomId === roomId && member.userId === users.alice.userId && member.typing === value,
+    { what: `bob's sync to show alice ${value ? 'typing' : 'no longer typing'}` });
+  const starts = typing(true);
+  await alice.sendTyping(roomId, true, 20_000);
+  await starts;
+  const stops = typing(false);
+  await alice.sendTyping(roomId, false, 0);
+  await stops;
+});
+
+scenario('when bob sends a read receipt for alice\'s message, alice sees it', async () => {
+  const { alice, bob } = await loggedIn();
+  const roomId = await inRoom();
+  const arrives = collectLive(bob, roomId, users.alice.userId, /^please read me$/, 1, 'bob to receive "please read me"');
+  const { event_id: eventId } = await alice.sendTextMessage(roomId, 'please read me');
+  await arrives.done;
+  const event = bob.getRoom(roomId).findEventById(eventId);
+  assert.ok(event, 'bob holds the event he is about to mark as read');
+
+  const receipt = waitFor(alice, RoomEvent.Receipt, (ev, room) => room.roomId === roomId &&
+      Object.entries(ev.getContent()).some(([id, types]) => id === eventId && types['m.read']?.[users.bob.userId]),
+  { what: 'alice\'s sync to deliver bob\'s m.read receipt' });
+  await bob.sendReadReceipt(event);
+  await receipt;
+  assert.equal(alice.getRoom(roomId).getEventReadUpTo(users.bob.userId), eventId, 'alice\'s client places bob\'s read marker on that message');
+});
+
+scenario('carol, who is not in the room, is refused reading it, sending to it and joining it (403 M_FORBIDDEN)', async (t) => {
+  const roomId = await inRoom();
+  const carol = await passwordLogin(server.baseUrl, users.carol.localpart, users.carol.password);
+  const room = encodeURIComponent(roomId);
+  const forbidden = async (method, path, body) => {
+    const res = await raw(server.baseUrl, method, path, { token: carol.access_token, body });
+    assert.equal(res.status, 403, show(method, path, res));
+    assert.equal(res.body?.errcode, 'M_FORBIDDEN', show(method, path, res));
+  };
+  await t.test('GET /rooms/{roomId}/messages', () => forbidden('GET', `/_matrix/client/v3/rooms/${room}/messages?dir=b&limit=10`));
+  await t.test('PUT /rooms/{roomId}/send/m.room.message/{txnId}', () => forbidden('PUT', `/_matrix/client/v3/rooms/${room}/send/m.room.message/carol-${Date.now()}`, { msgtype: 'm.text', body: 'carol was here' }));
+  await t.test('GET /rooms/{roomId}/state', () => forbidden('GET', `/_matrix/client/v3/rooms/${room}/state`));
+  await t.test('POST /join/{roomId} of an invite-only room', () => forbidden('POST', `/_matrix/client/v3/join/${room}`, {}));
+  await t.test('the js-sdk sees the refusal as a MatrixError M_FORBIDDEN', async () => {
+    const client = clientFor(server.baseUrl, carol, 'carol');
+    await assert.rejects(client.sendTextMessage(roomId, 'carol via js-sdk'),
+      (e) => e.errcode === 'M_FORBIDDEN' && e.httpStatus === 403, 'sendTextMessage from a non-member is rejected with 403 M_FORBIDDEN');
+  });
+});
+
+scenario('after logout the old access token is refused with 401 M_UNKNOWN_TOKEN, other sessions keep working', async () => {
+  const { aliceCreds } = await loggedIn();
+  const creds = await sdkLogin(server.baseUrl, users.alice);
+  const client = clientFor(server.baseUrl, creds, 'alice-2');
+  const who = await client.whoami();
+  assert.equal(who.user_id, users.alice.userId, 'whoami with the new session names alice');
+  await client.logout(true);
+  for (const path of ['/_matrix/client/v3/account/whoami', '/_matrix/client/v3/sync?timeout=0']) {
+    const res = await raw(server.baseUrl, 'GET', path, { token: creds.access_token });
+    assert.equal(res.status, 401, `old token: ${show('GET', path, res)}`);
+    assert.equal(res.body?.errcode, 'M_UNKNOWN_TOKEN', `old token: ${show('GET', path, res)}`);
+  }
+  const other = await raw(server.baseUrl, 'GET', '/_matrix/client/v3/account/whoami', { token: aliceCreds.access_token });
+  assert.equal(other.status, 200, `alice's first session still works: ${show('GET', '/_matrix/client/v3/account/whoami', other)}`);
+});
+
+scenario('open registration is off: POST /register is refused with 403 M_FORBIDDEN', async () => {
+  const path = '/_matrix/client/v3/register';
+  const res = await raw(server.baseUrl, 'POST', path, { body: { username: `mallory-${Date.now()}`, password: 'correct horse battery staple', auth: { type: 'm.login.dummy' } } });
+  assert.equal(res.status, 403, show('POST', path, res));
+  assert.equal(res.body?.errcode, 'M_FORBIDDEN', show('POST', path, res));
+});
