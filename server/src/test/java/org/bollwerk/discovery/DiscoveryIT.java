@@ -1,0 +1,79 @@
+package org.bollwerk.discovery;
+
+import org.bollwerk.testsupport.MatrixHttp;
+import org.bollwerk.testsupport.MatrixHttp.Response;
+import org.bollwerk.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "bollwerk.admin.user=admin", "bollwerk.admin.password=discovery-admin-pw"})
+@DirtiesContext
+class DiscoveryIT {
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.register(registry, dataDir);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void wellKnownPointsClientsAtTheUrlTheyCameIn() {
+        Response response = new MatrixHttp(port).get("/.well-known/matrix/client", null);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("m.homeserver").get("base_url").asString())
+                .isEqualTo("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void versionsAdvertisesOnlyV1_1ToV1_6() {
+        Response response = new MatrixHttp(port).get("/_matrix/client/versions", null);
+        assertThat(response.status()).isEqualTo(200);
+        List<String> versions = new ArrayList<>();
+        response.json().get("versions").forEach(v -> versions.add(v.asString()));
+        assertThat(versions).containsExactly("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6");
+        assertThat(response.json().get("unstable_features").isObject()).isTrue();
+    }
+
+    @Test
+    void capabilitiesNeedATokenAndListRoomVersionsAndAccountChanges() {
+        MatrixHttp http = new MatrixHttp(port);
+        Response anonymous = http.get("/_matrix/client/v3/capabilities", null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.errcode()).isEqualTo("M_MISSING_TOKEN");
+
+        String token = http.login("admin", "discovery-admin-pw");
+        JsonNode capabilities = http.get("/_matrix/client/v3/capabilities", token).json().get("capabilities");
+        assertThat(capabilities.get("m.change_password").get("enabled").asBoolean()).isTrue();
+        assertThat(capabilities.get("m.room_versions").get("default").asString()).isEqualTo("10");
+        assertThat(capabilities.get("m.room_versions").get("available").get("11").asString()).isEqualTo("stable");
+        assertThat(capabilities.get("m.set_displayname").get("enabled").asBoolean()).isTrue();
+        assertThat(capabilities.get("m.set_avatar_url").get("enabled").asBoolean()).isTrue();
+        assertThat(capabilities.get("m.3pid_changes").get("enabled").asBoolean()).isFalse();
+        assertThat(http.get("/_matrix/client/r0/capabilities", token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void healthAnswersOkAsPlainText() {
+        Response response = new MatrixHttp(port).get("/health", null);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("OK");
+        assertThat(response.contentType()).startsWith("text/plain");
+    }
+}
