@@ -19,7 +19,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "bollwerk.admin.user=admin", "bollwerk.admin.password=discovery-admin-pw"})
+        "bollwerk.admin.user=discovery-admin", "bollwerk.admin.password=discovery-admin-pw"})
 @DirtiesContext
 class DiscoveryIT {
     @TempDir
@@ -58,7 +58,7 @@ class DiscoveryIT {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.errcode()).isEqualTo("M_MISSING_TOKEN");
 
-        String token = http.login("admin", "discovery-admin-pw");
+        String token = http.login("discovery-admin", "discovery-admin-pw");
         JsonNode capabilities = http.get("/_matrix/client/v3/capabilities", token).json().get("capabilities");
         assertThat(capabilities.get("m.change_password").get("enabled").asBoolean()).isTrue();
         assertThat(capabilities.get("m.room_versions").get("default").asString()).isEqualTo("10");
