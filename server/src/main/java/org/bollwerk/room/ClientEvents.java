@@ -39,9 +39,6 @@ public final class ClientEvents {
                 && event.txnDevice().equals(viewerDeviceId)) {
             unsigned.put("transaction_id", event.txnId());
         }
-        if (event.stateKey() != null && "m.room.member".equals(event.type())) {
-            unsigned.put("membership", event.membership());
-        }
         return out;
     }
 

@@ -8,7 +8,7 @@ import org.bollwerk.matrix.auth.AuthState;
 import org.bollwerk.matrix.event.EventHashes;
 import org.bollwerk.matrix.event.EventIds;
 import org.bollwerk.matrix.event.Redaction;
-import org.bollwerk.matrix.event.RoomVersion;
+import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.json.CanonicalJson;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
@@ -48,15 +48,15 @@ class EventWriter {
 
     /** Writes the event; must run inside {@link Db#write}. Returns the stored event. */
     StoredEvent append(Draft draft, RoomVersion version) {
-        return append(draft, version, null);
+        return append(draft, version, null, false);
     }
 
     /** A redaction; room version 10 names its target in the top-level {@code redacts}. */
-    StoredEvent appendRedaction(Draft draft, RoomVersion version, String redacts) {
-        return append(draft, version, redacts);
+    StoredEvent appendRedaction(Draft draft, RoomVersion version, String redacts, boolean redactsOwnEvent) {
+        return append(draft, version, redacts, redactsOwnEvent);
     }
 
-    private StoredEvent append(Draft draft, RoomVersion version, String redacts) {
+    private StoredEvent append(Draft draft, RoomVersion version, String redacts, boolean redactsOwnEvent) {
         CanonicalJson.validateEventContent(draft.content());
         long position = db.nextPosition();  // taken first: serialises writers, so the state read below is current
         long now = System.currentTimeMillis();
@@ -83,11 +83,11 @@ class EventWriter {
         pdu.put("type", draft.type());
         if (redacts != null && version == RoomVersion.V10) pdu.put("redacts", redacts);
 
-        AuthState authState = authState(draft, create, authEvents);
+        AuthState authState = authState(draft, create, authEvents, redactsOwnEvent);
         AuthRules.check(pdu, authState);
 
         EventHashes.addContentHash(pdu);
-        signingKey.sign(pdu);
+        signingKey.sign(pdu, version);
         String eventId = EventIds.referenceId(pdu, version);
 
         StoredEvent previous = draft.stateKey() == null ? null
@@ -123,8 +123,8 @@ class EventWriter {
     }
 
     /** Collects the auth events the rules need, and lists them in the PDU's auth_events. */
-    private AuthState authState(Draft draft, StoredEvent create, ArrayNode authEvents) {
-        if (create == null) return new AuthState(null, null, null, null, null);
+    private AuthState authState(Draft draft, StoredEvent create, ArrayNode authEvents, boolean redactsOwnEvent) {
+        if (create == null) return AuthState.empty();
         StoredEvent powerLevels = store.currentState(draft.roomId(), "m.room.power_levels", "").orElse(null);
         StoredEvent joinRules = store.currentState(draft.roomId(), "m.room.join_rules", "").orElse(null);
         StoredEvent senderMember = store.currentState(draft.roomId(), "m.room.member", draft.sender()).orElse(null);
@@ -140,8 +140,8 @@ class EventWriter {
             }
             if (joinRules != null) authEvents.add(joinRules.eventId());
         }
-        return new AuthState(create.content(), content(powerLevels), content(joinRules), content(senderMember),
-                content(targetMember));
+        return new AuthState(create.pdu(), content(powerLevels), content(joinRules), content(senderMember),
+                isMember ? content(targetMember) : null, redactsOwnEvent);
     }
 
     private static ObjectNode content(StoredEvent event) {

@@ -3,7 +3,7 @@ package org.bollwerk.room;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
-import org.bollwerk.matrix.event.RoomVersion;
+import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.id.RoomAlias;
 import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.matrix.id.UserId;

@@ -3,8 +3,7 @@ package org.bollwerk.room;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
-import org.bollwerk.matrix.auth.PowerLevels;
-import org.bollwerk.matrix.event.RoomVersion;
+import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
@@ -219,20 +218,12 @@ public class RoomService {
             RoomVersion version = version(roomId);
             StoredEvent target = store.event(eventId).filter(e -> e.roomId().equals(roomId))
                     .orElseThrow(() -> MatrixException.notFound("Event not found"));
-            if (!target.sender().equals(requester.userId())) {
-                PowerLevels levels = PowerLevels.from(store.currentState(roomId, "m.room.power_levels", "")
-                        .map(StoredEvent::content).orElse(null),
-                        store.currentState(roomId, "m.room.create", "").map(StoredEvent::content).orElse(null),
-                        store.currentState(roomId, "m.room.create", "").map(StoredEvent::sender).orElse(null));
-                if (levels.userLevel(requester.userId()) < levels.redact()) {
-                    throw MatrixException.forbidden("You don't have permission to redact other users' events");
-                }
-            }
             ObjectNode content = Json.MAPPER.createObjectNode();
             if (version == RoomVersion.V11) content.put("redacts", eventId);
             if (reason != null) content.put("reason", reason);
             StoredEvent redaction = writer.appendRedaction(new EventWriter.Draft(roomId, "m.room.redaction", null,
-                    requester.userId(), content, requester.deviceId(), txnId), version, eventId);
+                    requester.userId(), content, requester.deviceId(), txnId), version, eventId,
+                    target.sender().equals(requester.userId()));
             if (target.redactedBy() == null) writer.applyRedaction(target, redaction.eventId(), version);
             return redaction.eventId();
         });

@@ -29,7 +29,7 @@ class ServerSigningKey {
                 }));
     }
 
-    void sign(ObjectNode pdu) {
-        EventSigner.sign(pdu, serverName, key);
+    void sign(ObjectNode pdu, org.bollwerk.matrix.RoomVersion version) {
+        EventSigner.signEvent(pdu, version, serverName, key);
     }
 }
