@@ -10,10 +10,12 @@ public final class UnpaddedBase64 {
 
     private UnpaddedBase64() {}
 
+    /** Standard alphabet, no padding: hashes, signatures and keys. */
     public static String encode(byte[] bytes) {
         return STANDARD.encodeToString(bytes);
     }
 
+    /** URL-safe alphabet ({@code -_}), no padding: event IDs of room versions 4+. */
     public static String encodeUrlSafe(byte[] bytes) {
         return URL_SAFE.encodeToString(bytes);
     }

@@ -60,6 +60,8 @@ record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource re
         sqlite.setBusyTimeout(10_000);
         sqlite.enforceForeignKeys(true);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // Lets Hikari's setReadOnly(true) through (sqlite-jdbc refuses it otherwise after connecting).
+        if (readOnly) sqlite.setExplicitReadOnly(true);
         SQLiteDataSource ds = new SQLiteDataSource(sqlite);
         ds.setUrl(url);
         HikariConfig config = new HikariConfig();

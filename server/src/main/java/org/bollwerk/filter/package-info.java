@@ -1,0 +1,6 @@
+/**
+ * Client filters ({@code /user/{userId}/filter}): stored per user, parsed into {@link org.bollwerk.filter.SyncFilter}
+ * and {@link org.bollwerk.filter.EventFilter} for {@code /sync} and {@code /messages}.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Filters")
+package org.bollwerk.filter;
