@@ -32,19 +32,19 @@ class UserAdminController {
 
     private final AccountService accounts;
     private final AdminAccess access;
-    private final DisplayNames displayNames;
+    private final Profiles profiles;
 
-    UserAdminController(AccountService accounts, AdminAccess access, DisplayNames displayNames) {
+    UserAdminController(AccountService accounts, AdminAccess access, Profiles profiles) {
         this.accounts = accounts;
         this.access = access;
-        this.displayNames = displayNames;
+        this.profiles = profiles;
     }
 
     @GetMapping("/_synapse/admin/v2/users/{userId}")
     Map<String, Object> user(Requester requester, @PathVariable String userId) {
         AdminAccess.requireAdmin(requester);
         UserAccount user = access.existingUser(userId);
-        return UserJson.user(user, displayNames.of(user.userId()));
+        return UserJson.user(user, profiles.of(user.userId()));
     }
 
     /**
@@ -71,7 +71,7 @@ class UserAdminController {
         int end = Math.min(total, start + query.limit());
         List<Map<String, Object>> page = new ArrayList<>(end - start);
         for (UserAccount user : matching.subList(start, end)) {
-            page.add(UserJson.listEntry(user, displayNames.of(user.userId())));
+            page.add(UserJson.listEntry(user, profiles.of(user.userId())));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("users", page);
@@ -90,16 +90,17 @@ class UserAdminController {
         var existing = accounts.user(id);
         if (existing.isEmpty()) {
             UserAccount created = create(id, change);
-            return ResponseEntity.status(201).body(UserJson.user(created, displayNames.of(id)));
+            return ResponseEntity.status(201).body(UserJson.user(created, profiles.of(id)));
         }
         modify(requester, existing.get(), change);
         UserAccount updated = accounts.user(id).orElseThrow();
-        return ResponseEntity.ok(UserJson.user(updated, displayNames.of(id)));
+        return ResponseEntity.ok(UserJson.user(updated, profiles.of(id)));
     }
 
     private UserAccount create(String userId, UserChange change) {
         String displayName = change.displayName() == null || change.displayName().isEmpty() ? null : change.displayName();
         accounts.createUser(userId, change.password(), displayName, Boolean.TRUE.equals(change.admin()));
+        if (change.avatarUrl() != null && !change.avatarUrl().isEmpty()) profiles.setAvatarUrl(userId, change.avatarUrl());
         if (Boolean.TRUE.equals(change.locked())) accounts.setLocked(userId, true);
         if (Boolean.TRUE.equals(change.deactivated())) accounts.deactivate(userId, false);
         return accounts.user(userId).orElseThrow();
@@ -120,7 +121,8 @@ class UserAdminController {
         if (reactivating) accounts.reactivate(userId);
         if (change.admin() != null && change.admin() != user.admin()) accounts.setAdmin(userId, change.admin());
         if (change.locked() != null && change.locked() != user.locked()) accounts.setLocked(userId, change.locked());
-        if (change.displayName() != null) displayNames.set(userId, change.displayName());
+        if (change.displayName() != null) profiles.setDisplayName(userId, change.displayName());
+        if (change.avatarUrl() != null) profiles.setAvatarUrl(userId, change.avatarUrl());
         if (deactivating) {
             accounts.deactivate(userId, false);  // also wipes the password; a new one in the body is moot
         } else if (change.password() != null && !(user.deactivated() && !reactivating)) {

@@ -1,6 +1,7 @@
 package org.bollwerk.admin;
 
 import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.userdata.ProfileService;
 import org.bollwerk.web.JsonBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,10 +11,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Null means "leave unchanged". Fields Bollwerk does not support are accepted only when they ask for
  * nothing (an empty list, null), so a tool that sends a whole user record still works.
  */
-record UserChange(String password, boolean logoutDevices, String displayName, Boolean admin, Boolean deactivated,
-                  Boolean locked) {
+record UserChange(String password, boolean logoutDevices, String displayName, String avatarUrl, Boolean admin,
+                  Boolean deactivated, Boolean locked) {
     static final int MAX_PASSWORD_LENGTH = 512;
-    static final int MAX_DISPLAYNAME_LENGTH = 256;
+    static final int MAX_DISPLAYNAME_LENGTH = ProfileService.MAX_DISPLAYNAME_LENGTH;
 
     static UserChange parse(ObjectNode body) {
         String password = JsonBody.string(body, "password", false);
@@ -31,12 +32,13 @@ record UserChange(String password, boolean logoutDevices, String displayName, Bo
         unsupportedList(body, "threepids");
         unsupportedList(body, "external_ids");
         String avatar = JsonBody.string(body, "avatar_url", false);
-        if (avatar != null && !avatar.isEmpty()) {
-            throw MatrixException.invalidParam("Setting avatar_url through the admin API is not supported yet");
+        if (avatar != null && !avatar.isEmpty() && (!avatar.startsWith("mxc://") || avatar.length() <= "mxc://".length()
+                || avatar.length() > ProfileService.MAX_AVATAR_URL_LENGTH)) {
+            throw MatrixException.invalidParam("avatar_url must be an mxc:// URI");
         }
         String userType = JsonBody.string(body, "user_type", false);
         if (userType != null) throw MatrixException.invalidParam("user_type is not supported");
-        return new UserChange(password, logoutDevices, displayName, admin, deactivated, locked);
+        return new UserChange(password, logoutDevices, displayName, avatar, admin, deactivated, locked);
     }
 
     private static Boolean optionalBool(ObjectNode body, String field) {

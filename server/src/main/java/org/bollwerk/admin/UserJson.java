@@ -2,6 +2,7 @@ package org.bollwerk.admin;
 
 import org.bollwerk.account.Device;
 import org.bollwerk.account.UserAccount;
+import org.bollwerk.userdata.Profile;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,8 @@ final class UserJson {
      * The single-user object of {@code GET /_synapse/admin/v2/users/{userId}}. As in Synapse,
      * {@code creation_ts} is in seconds here (the list endpoint uses milliseconds; tools expect both).
      */
-    static Map<String, Object> user(UserAccount user, String displayName) {
-        Map<String, Object> body = common(user, displayName);
+    static Map<String, Object> user(UserAccount user, Profile profile) {
+        Map<String, Object> body = common(user, profile);
         body.put("creation_ts", user.createdTs() / 1000);
         body.put("threepids", List.of());
         body.put("external_ids", List.of());
@@ -30,17 +31,17 @@ final class UserJson {
     }
 
     /** An entry of the {@code users} list; {@code creation_ts} in milliseconds as Synapse returns it. */
-    static Map<String, Object> listEntry(UserAccount user, String displayName) {
-        Map<String, Object> body = common(user, displayName);
+    static Map<String, Object> listEntry(UserAccount user, Profile profile) {
+        Map<String, Object> body = common(user, profile);
         body.put("creation_ts", user.createdTs());
         return body;
     }
 
-    private static Map<String, Object> common(UserAccount user, String displayName) {
+    private static Map<String, Object> common(UserAccount user, Profile profile) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", user.userId());
-        body.put("displayname", displayName);
-        body.put("avatar_url", null);
+        body.put("displayname", profile.displayName());
+        body.put("avatar_url", profile.avatarUrl());
         body.put("is_guest", false);
         body.put("admin", user.admin());
         body.put("deactivated", user.deactivated());

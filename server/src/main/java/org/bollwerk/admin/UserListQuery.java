@@ -34,7 +34,7 @@ record UserListQuery(int from, int limit, boolean includeDeactivated, boolean in
                 blankToNull(params.get("name")), orderBy, dir.equals("b"));
     }
 
-    /** Whether {@code user} passes the filters (display names are not searched yet: see DisplayNames). */
+    /** Whether {@code user} passes the filters (display names are not searched yet: see Profiles). */
     boolean matches(UserAccount user) {
         if (user.deactivated() && !includeDeactivated) return false;
         if (user.locked() && !includeLocked) return false;

@@ -96,6 +96,32 @@ class UserAdminApiIT {
     }
 
     @Test
+    void displayNameAndAvatarAreSetOnCreateAndChangedOnModify() {
+        String userId = newUserId("profile");
+        Response created = put(userId, Map.of("password", "pw-profile", "displayname", "Paula",
+                "avatar_url", "mxc://localhost/abc"));
+        assertThat(created.json().get("displayname").asString()).isEqualTo("Paula");
+        assertThat(created.json().get("avatar_url").asString()).isEqualTo("mxc://localhost/abc");
+        assertThat(put(userId, Map.of("displayname", "Paula P.")).status()).isEqualTo(200);
+        assertThat(getUser(userId).json().get("displayname").asString()).isEqualTo("Paula P.");
+        assertThat(put(userId, Map.of("avatar_url", "")).status()).isEqualTo(200);
+        assertThat(getUser(userId).json().get("avatar_url").isNull()).isTrue();
+
+        Response badAvatar = put(userId, Map.of("avatar_url", "https://evil.example/x.png", "displayname", "Changed"));
+        assertThat(badAvatar.errcode()).isEqualTo("M_INVALID_PARAM");
+        Response tooLong = put(userId, Map.of("displayname", "x".repeat(257)));
+        assertThat(tooLong.errcode()).isEqualTo("M_INVALID_PARAM");
+        assertThat(getUser(userId).json().get("displayname").asString()).isEqualTo("Paula P.");
+    }
+
+    @Test
+    void aUserCreatedWithoutDisplayNameIsShownWithItsLocalpart() {
+        String userId = newUserId("plain");
+        put(userId, Map.of("password", "pw-plain"));
+        assertThat(getUser(userId).json().get("displayname").asString()).isEqualTo(userId.substring(1, userId.indexOf(':')));
+    }
+
+    @Test
     void putOnAnExistingUserModifiesItWith200() {
         String userId = newUserId("bob");
         createUser(userId, "pw-bob-1");
