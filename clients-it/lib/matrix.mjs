@@ -69,7 +69,7 @@ export function scenario(name, fn, { timeout = 60_000, ...opts } = {}) {
       state.failed = true;
       const lines = describeFailuresSince(mark);
       if (lines.length) {
-        const err = new Error(`${e.message}\n  HTTP requests that failed during this test:\n${lines.join('\n')}`, { cause: e });
+        const err = new Error(`${e.message}\n  HTTP requests that failed during this test:\n${lines.join("\n")}`);
         err.stack = `${err.message}\n${(e.stack || '').split('\n').filter((l) => l.trim().startsWith('at ')).join('\n')}`;
         throw err;
       }
@@ -179,8 +179,13 @@ const started = new Set();
 export async function startAndSync(client, { initialSyncLimit = 20, timeout = 30_000 } = {}) {
   started.add(client);
   const ready = waitForSyncState(client, timeout);
-  await client.startClient({ initialSyncLimit, lazyLoadMembers: true });
-  await ready;
+  try {
+    await client.startClient({ initialSyncLimit, lazyLoadMembers: true });
+    await ready;
+  } catch (e) {
+    client.stopClient(); // js-sdk would otherwise retry for ever and muddle the next tests' reports
+    throw e;
+  }
   return client;
 }
 

@@ -165,7 +165,7 @@ scenario('alice and bob exchange 20 messages each way; each side receives them i
   }
   const ids = sentByAlice.map((s) => bob.getRoom(roomId).findEventById(s.eventId)?.getId());
   assert.deepEqual(ids, sentByAlice.map((s) => s.eventId), 'bob sees alice\'s messages under the same event IDs that her sends returned');
-});
+}, { timeout: 120_000 });
 
 scenario('a fresh client of bob pages back through 25 earlier messages in order, to the start of the room', async () => {
   const { alice } = await loggedIn();
@@ -210,7 +210,7 @@ scenario('a fresh client of bob pages back through 25 earlier messages in order,
   assert.deepEqual(chronological.filter((e) => e.type === 'm.room.message' && /^history \d+$/.test(e.content?.body)).map((e) => e.content.body),
     expected, '/messages pages hold the 25 messages in order');
   fresh.stopClient();
-});
+}, { timeout: 120_000 });
 
 scenario('when alice types, bob sees her typing, and then sees her stop', async () => {
   const { alice, bob } = await loggedIn();

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** Bollwerk: a Matrix homeserver for organisations. */
 @SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
 @ConfigurationPropertiesScan
 public class BollwerkApplication {
     public static void main(String[] args) {

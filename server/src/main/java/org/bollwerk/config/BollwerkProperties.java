@@ -26,7 +26,18 @@ public record BollwerkProperties(
         @Valid @NotNull @DefaultValue Registration registration,
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Sync sync,
-        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+        @Valid @NotNull @DefaultValue RateLimit rateLimit,
+        @NotNull @Pattern(regexp = "|https?://[^/?#\\s]+(/[^?#\\s]*)?",
+                message = "must be empty or an http(s) URL without query, e.g. https://matrix.example.org")
+        @DefaultValue("") String publicBaseUrl) {
+
+    /**
+     * {@code publicBaseUrl}: the URL clients reach this server at (behind a reverse proxy), announced in
+     * {@code /.well-known/matrix/client}. Empty = taken from each request's scheme and host.
+     */
+    public String publicBaseUrl() {
+        return publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+    }
 
     /** Empty url = embedded SQLite in the data directory. */
     public record Database(

@@ -112,3 +112,17 @@ CREATE TABLE server_keys (
     seed       TEXT NOT NULL,
     created_ts BIGINT NOT NULL
 );
+
+-- Read receipts: one row per (room, user, type, thread); stream_ordering orders them for /sync.
+CREATE TABLE receipts (
+    room_id         TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    receipt_type    TEXT NOT NULL,
+    thread_id       TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    ts              BIGINT NOT NULL,
+    event_position  BIGINT NOT NULL,
+    stream_ordering BIGINT NOT NULL,
+    PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
+);
+CREATE INDEX receipts_stream ON receipts (room_id, stream_ordering);

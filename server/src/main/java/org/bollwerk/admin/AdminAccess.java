@@ -1,0 +1,50 @@
+package org.bollwerk.admin;
+
+import org.bollwerk.account.AccountService;
+import org.bollwerk.account.Requester;
+import org.bollwerk.account.UserAccount;
+import org.bollwerk.matrix.ErrCode;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.tenant.TenantService;
+import org.springframework.stereotype.Component;
+
+/** The checks every admin endpoint starts with: the caller is a server admin, the user ID is local. */
+@Component
+class AdminAccess {
+    private final AccountService accounts;
+    private final TenantService tenants;
+
+    AdminAccess(AccountService accounts, TenantService tenants) {
+        this.accounts = accounts;
+        this.tenants = tenants;
+    }
+
+    static void requireAdmin(Requester requester) {
+        if (!requester.admin()) throw MatrixException.forbidden("You are not a server admin");
+    }
+
+    /** Parses a user ID from the path; 400 {@code M_INVALID_PARAM} when malformed or not hosted here. */
+    String localUserId(String text) {
+        UserId userId;
+        try {
+            userId = UserId.parse(text);
+        } catch (MatrixException | IllegalArgumentException e) {
+            throw new MatrixException(ErrCode.M_INVALID_PARAM, "Invalid user ID: " + abbreviate(text));
+        }
+        if (!tenants.isLocalDomain(userId.domain())) {
+            throw new MatrixException(ErrCode.M_INVALID_PARAM, "Can only manage local users");
+        }
+        return userId.toString();
+    }
+
+    /** An existing local account, or 404 {@code M_NOT_FOUND}. */
+    UserAccount existingUser(String text) {
+        return accounts.user(localUserId(text)).orElseThrow(() -> MatrixException.notFound("User not found"));
+    }
+
+    static String abbreviate(String text) {
+        if (text == null) return "null";
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}

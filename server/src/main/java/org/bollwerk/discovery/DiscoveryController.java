@@ -1,0 +1,65 @@
+package org.bollwerk.discovery;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.bollwerk.account.Requester;
+import org.bollwerk.config.BollwerkProperties;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.util.List;
+import java.util.Map;
+
+/** Server discovery, supported spec versions, capabilities and the load-balancer health check. */
+@RestController
+class DiscoveryController {
+    /**
+     * Only versions whose endpoints all exist. js-sdk switches features on by version (threads at v1.4,
+     * authenticated media at v1.11), so advertising more than works breaks clients.
+     */
+    static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6");
+
+    private final String publicBaseUrl;
+
+    DiscoveryController(BollwerkProperties props) {
+        this.publicBaseUrl = props.publicBaseUrl();
+    }
+
+    @GetMapping("/.well-known/matrix/client")
+    Map<String, Object> wellKnown(HttpServletRequest request) {
+        return Map.of("m.homeserver", Map.of("base_url", baseUrl()));
+    }
+
+    /**
+     * The configured public URL; without one, the URL this request came in on (scheme and host as the
+     * request or, where Spring's forwarded-header support is enabled, the proxy's headers say).
+     */
+    private String baseUrl() {
+        if (!publicBaseUrl.isEmpty()) return publicBaseUrl;
+        return ServletUriComponentsBuilder.fromCurrentContextPath().replacePath(null).replaceQuery(null)
+                .build().toUriString();
+    }
+
+    @GetMapping("/_matrix/client/versions")
+    Map<String, Object> versions() {
+        return Map.of("versions", VERSIONS, "unstable_features", Map.of());
+    }
+
+    @GetMapping({"/_matrix/client/v3/capabilities", "/_matrix/client/r0/capabilities"})
+    Map<String, Object> capabilities(Requester requester) {
+        return Map.of("capabilities", Map.of(
+                "m.change_password", Map.of("enabled", true),
+                "m.room_versions", Map.of("default", "10", "available", Map.of("10", "stable", "11", "stable")),
+                "m.set_displayname", Map.of("enabled", true),
+                "m.set_avatar_url", Map.of("enabled", true),
+                "m.3pid_changes", Map.of("enabled", false)));
+    }
+
+    /** For load balancers: answers as soon as the web layer runs, without touching the database. */
+    @GetMapping(value = "/health", produces = MediaType.TEXT_PLAIN_VALUE)
+    ResponseEntity<String> health() {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body("OK");
+    }
+}

@@ -1,0 +1,67 @@
+package org.bollwerk.ephemeral;
+
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.room.StoredEvent;
+import org.bollwerk.storage.Db;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Read receipts: stored with a stream position so /sync delivers changes, across nodes too. */
+@Service
+public class ReceiptService {
+    static final List<String> TYPES = List.of("m.read", "m.read.private", "m.fully_read");
+    private final Db db;
+    private final ReceiptStore store;
+
+    ReceiptService(Db db, ReceiptStore store) {
+        this.db = db;
+        this.store = store;
+    }
+
+    /** Records a receipt; an older receipt never replaces a newer one. */
+    void receipt(String roomId, String userId, String type, String threadId, StoredEvent event) {
+        String thread = threadId == null ? "" : threadId;
+        db.write(() -> {
+            Optional<Long> current = store.eventPosition(roomId, userId, type, thread);
+            if (current.isPresent() && current.get() >= event.streamOrdering()) return;
+            store.upsert(roomId, userId, type, thread, event.eventId(), System.currentTimeMillis(),
+                    event.streamOrdering(), db.nextPosition());
+            db.wakeAfterCommit("room:" + roomId);
+        });
+    }
+
+    /**
+     * The {@code m.receipt} ephemeral event for receipts changed in (from, to], as {@code viewer} may see
+     * it (private receipts only to their owner); null when nothing changed.
+     */
+    public ObjectNode receiptEvent(String roomId, String viewer, long fromExclusive, long toInclusive) {
+        List<ReceiptStore.Receipt> receipts = store.changed(roomId, fromExclusive, toInclusive);
+        ObjectNode content = Json.MAPPER.createObjectNode();
+        boolean any = false;
+        for (ReceiptStore.Receipt r : receipts) {
+            if (r.type().equals("m.read.private") && !r.userId().equals(viewer)) continue;
+            ObjectNode entry = content.withObject(r.eventId()).withObject(r.type()).withObject(r.userId());
+            entry.put("ts", r.ts());
+            if (!r.threadId().isEmpty()) entry.put("thread_id", r.threadId());
+            any = true;
+        }
+        if (!any) return null;
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("type", "m.receipt");
+        event.set("content", content);
+        return event;
+    }
+
+    /** Stream position of the newest event the user has marked as read, or 0. */
+    public long readUpTo(String roomId, String userId) {
+        return store.latestReadPosition(roomId, userId).orElse(0L);
+    }
+
+    static boolean validType(String type) {
+        return TYPES.contains(type);
+    }
+
+}

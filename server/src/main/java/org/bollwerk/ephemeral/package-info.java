@@ -1,0 +1,3 @@
+/** Typing notifications, read receipts and read markers: the ephemeral side of a room. */
+@org.springframework.modulith.ApplicationModule(displayName = "Typing and receipts")
+package org.bollwerk.ephemeral;

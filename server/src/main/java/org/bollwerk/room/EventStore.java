@@ -1,0 +1,297 @@
+package org.bollwerk.room;
+
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.storage.Db;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for rooms, events, current_state, room_members and room_aliases, which this feature owns. */
+@Repository
+class EventStore {
+    static final String COLUMNS = "stream_ordering, event_id, room_id, type, state_key, sender, origin_server_ts, "
+            + "redacted_by, txn_device, txn_id, pdu";
+    private final Db db;
+
+    EventStore(Db db) {
+        this.db = db;
+    }
+
+    static StoredEvent row(ResultSet rs, int n) throws SQLException {
+        ObjectNode pdu = (ObjectNode) Json.MAPPER.readTree(rs.getBytes(11));
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), pdu);
+    }
+
+    // ---- rooms
+
+    record RoomRow(String roomId, String tenantId, String roomVersion, String creator, boolean published) {
+    }
+
+    void insertRoom(String roomId, String tenantId, String version, String creator, long now) {
+        db.sql().sql("INSERT INTO rooms (room_id, tenant_id, room_version, creator, created_ts) VALUES (?, ?, ?, ?, ?)")
+                .params(roomId, tenantId, version, creator, now).update();
+    }
+
+    Optional<RoomRow> room(String roomId) {
+        return db.sql().sql("SELECT room_id, tenant_id, room_version, creator, published FROM rooms WHERE room_id = ?")
+                .param(roomId)
+                .query((rs, n) -> new RoomRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5) == 1))
+                .optional();
+    }
+
+    void setPublished(String roomId, boolean published) {
+        db.sql().sql("UPDATE rooms SET published = ? WHERE room_id = ?").params(published ? 1 : 0, roomId).update();
+    }
+
+    List<String> publishedRooms(String tenantId) {
+        return db.sql().sql("SELECT room_id FROM rooms WHERE published = 1 AND tenant_id = ? ORDER BY room_id")
+                .param(tenantId).query(String.class).list();
+    }
+
+    // ---- events
+
+    void insertEvent(StoredEvent e, String relatesTo, String relType, long depth) {
+        db.sql().sql("INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, origin_server_ts, "
+                        + "depth, relates_to, rel_type, txn_device, txn_id, pdu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(e.streamOrdering(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(),
+                        e.originServerTs(), depth, relatesTo, relType, e.txnDevice(), e.txnId(), encode(e.pdu()))
+                .update();
+    }
+
+    static byte[] encode(ObjectNode pdu) {
+        return Json.write(pdu).getBytes(StandardCharsets.UTF_8);
+    }
+
+    Optional<StoredEvent> event(String eventId) {
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE event_id = ?").param(eventId)
+                .query(EventStore::row).optional();
+    }
+
+    Map<String, StoredEvent> events(Collection<String> eventIds) {
+        Map<String, StoredEvent> found = new LinkedHashMap<>();
+        if (eventIds.isEmpty()) return found;
+        String marks = String.join(",", java.util.Collections.nCopies(eventIds.size(), "?"));
+        db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE event_id IN (" + marks + ")")
+                .params(new ArrayList<>(eventIds)).query(EventStore::row).list()
+                .forEach(e -> found.put(e.eventId(), e));
+        return found;
+    }
+
+    Optional<String> eventIdForTxn(String sender, String deviceId, String txnId) {
+        return db.sql().sql("SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_id = ?")
+                .params(sender, deviceId, txnId).query(String.class).optional();
+    }
+
+    record Latest(String eventId, long depth) {
+    }
+
+    Optional<Latest> latest(String roomId) {
+        return db.sql().sql("SELECT event_id, depth FROM events WHERE room_id = ? ORDER BY stream_ordering DESC LIMIT 1")
+                .param(roomId).query((rs, n) -> new Latest(rs.getString(1), rs.getLong(2))).optional();
+    }
+
+    /** Events of a room in (from, to], newest first when {@code backwards}. */
+    List<StoredEvent> range(String roomId, long fromExclusive, long toInclusive, int limit, boolean newestFirst) {
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE room_id = ? AND stream_ordering > ? "
+                        + "AND stream_ordering <= ? ORDER BY stream_ordering " + (newestFirst ? "DESC" : "ASC") + " LIMIT ?")
+                .params(roomId, fromExclusive, toInclusive, limit).query(EventStore::row).list();
+    }
+
+    boolean anyInRange(String roomId, long fromExclusive, long toInclusive) {
+        return db.sql().sql("SELECT 1 FROM events WHERE room_id = ? AND stream_ordering > ? AND stream_ordering <= ? LIMIT 1")
+                .params(roomId, fromExclusive, toInclusive).query(Integer.class).optional().isPresent();
+    }
+
+    void markRedacted(String eventId, String redactedBy, ObjectNode prunedPdu) {
+        db.sql().sql("UPDATE events SET redacted_by = ?, pdu = ? WHERE event_id = ?")
+                .params(redactedBy, encode(prunedPdu), eventId).update();
+    }
+
+    List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive, int limit,
+                                boolean newestFirst) {
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE relates_to = ? AND (? IS NULL OR rel_type = ?) "
+                        + "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering "
+                        + (newestFirst ? "DESC" : "ASC") + " LIMIT ?")
+                .params(eventId, relType, relType, fromExclusive, toInclusive, limit).query(EventStore::row).list();
+    }
+
+    /** Thread roots of a room: events that have at least one m.thread relation, newest activity first. */
+    List<String> threadRoots(String roomId, long beforeExclusive, int limit) {
+        return db.sql().sql("SELECT relates_to, MAX(stream_ordering) AS latest FROM events WHERE room_id = ? "
+                        + "AND rel_type = 'm.thread' GROUP BY relates_to HAVING MAX(stream_ordering) < ? "
+                        + "ORDER BY latest DESC LIMIT ?")
+                .params(roomId, beforeExclusive, limit).query((rs, n) -> rs.getString(1)).list();
+    }
+
+    int countNotifying(String roomId, String userId, long after) {
+        return db.sql().sql("SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE room_id = ? AND stream_ordering > ? "
+                        + "AND sender <> ? AND type IN ('m.room.message', 'm.room.encrypted') AND redacted_by IS NULL "
+                        + "LIMIT 100) n")
+                .params(roomId, after, userId).query(Integer.class).single();
+    }
+
+    // ---- state
+
+    /** The current state event IDs of a room keyed by "type\0stateKey". */
+    Map<StateKey, String> currentStateIds(String roomId) {
+        Map<StateKey, String> state = new LinkedHashMap<>();
+        db.sql().sql("SELECT type, state_key, event_id FROM current_state WHERE room_id = ?").param(roomId)
+                .query(rs -> {
+                    state.put(new StateKey(rs.getString(1), rs.getString(2)), rs.getString(3));
+                });
+        return state;
+    }
+
+    Optional<StoredEvent> currentState(String roomId, String type, String stateKey) {
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM current_state c JOIN events e ON e.event_id = c.event_id "
+                        + "WHERE c.room_id = ? AND c.type = ? AND c.state_key = ?")
+                .params(roomId, type, stateKey).query(EventStore::row).optional();
+    }
+
+    List<StoredEvent> currentStateEvents(String roomId) {
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM current_state c JOIN events e ON e.event_id = c.event_id "
+                        + "WHERE c.room_id = ? ORDER BY e.stream_ordering")
+                .param(roomId).query(EventStore::row).list();
+    }
+
+    /** The state of a room as it was right after position {@code at} (linear history: latest event per key). */
+    List<StoredEvent> stateAt(String roomId, long at) {
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN (SELECT type, state_key, "
+                        + "MAX(stream_ordering) AS so FROM events WHERE room_id = ? AND state_key IS NOT NULL "
+                        + "AND stream_ordering <= ? GROUP BY type, state_key) s ON e.stream_ordering = s.so "
+                        + "ORDER BY e.stream_ordering")
+                .params(roomId, at).query(EventStore::row).list();
+    }
+
+    /** State events of a room whose position is in (from, to], latest per key. */
+    List<StoredEvent> stateChanges(String roomId, long fromExclusive, long toInclusive) {
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN (SELECT type, state_key, "
+                        + "MAX(stream_ordering) AS so FROM events WHERE room_id = ? AND state_key IS NOT NULL "
+                        + "AND stream_ordering > ? AND stream_ordering <= ? GROUP BY type, state_key) s "
+                        + "ON e.stream_ordering = s.so ORDER BY e.stream_ordering")
+                .params(roomId, fromExclusive, toInclusive).query(EventStore::row).list();
+    }
+
+    /** Member events of the given users as of position {@code at}. */
+    List<StoredEvent> membersAt(String roomId, Collection<String> userIds, long at) {
+        if (userIds.isEmpty()) return List.of();
+        String marks = String.join(",", java.util.Collections.nCopies(userIds.size(), "?"));
+        List<Object> params = new ArrayList<>();
+        params.add(roomId);
+        params.addAll(userIds);
+        params.add(at);
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN (SELECT state_key, MAX(stream_ordering) AS so "
+                        + "FROM events WHERE room_id = ? AND type = 'm.room.member' AND state_key IN (" + marks + ") "
+                        + "AND stream_ordering <= ? GROUP BY state_key) s ON e.stream_ordering = s.so")
+                .params(params).query(EventStore::row).list();
+    }
+
+    /** (position, value) pairs of one state key over the room's history, oldest first. */
+    List<Map.Entry<Long, String>> stateHistory(String roomId, String type, String stateKey, String contentField,
+                                               long toInclusive) {
+        return db.sql().sql("SELECT stream_ordering, pdu FROM events WHERE room_id = ? AND type = ? AND state_key = ? "
+                        + "AND stream_ordering <= ? ORDER BY stream_ordering")
+                .params(roomId, type, stateKey, toInclusive)
+                .query((rs, n) -> Map.entry(rs.getLong(1),
+                        Json.MAPPER.readTree(rs.getBytes(2)).path("content").path(contentField).asString("")))
+                .list();
+    }
+
+    void setCurrentState(String roomId, String type, String stateKey, String eventId, long position) {
+        db.sql().sql("INSERT INTO current_state (room_id, type, state_key, event_id, stream_ordering) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = excluded.event_id, "
+                        + "stream_ordering = excluded.stream_ordering")
+                .params(roomId, type, stateKey, eventId, position).update();
+    }
+
+    // ---- memberships
+
+    void setMembership(String roomId, String userId, String membership, String eventId, long position) {
+        db.sql().sql("INSERT INTO room_members (room_id, user_id, membership, event_id, stream_ordering, forgotten) "
+                        + "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (room_id, user_id) DO UPDATE SET "
+                        + "membership = excluded.membership, event_id = excluded.event_id, "
+                        + "stream_ordering = excluded.stream_ordering, forgotten = 0")
+                .params(roomId, userId, membership, eventId, position).update();
+    }
+
+    Optional<String> membership(String roomId, String userId) {
+        return db.sql().sql("SELECT membership FROM room_members WHERE room_id = ? AND user_id = ?")
+                .params(roomId, userId).query(String.class).optional();
+    }
+
+    /** The user's current membership per room (not forgotten rooms). */
+    List<Membership> memberships(String userId) {
+        return db.sql().sql("SELECT room_id, membership, event_id, stream_ordering FROM room_members "
+                        + "WHERE user_id = ? AND forgotten = 0")
+                .param(userId)
+                .query((rs, n) -> new Membership(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                .list();
+    }
+
+    record Membership(String roomId, String membership, String eventId, long streamOrdering) {
+    }
+
+    List<String> members(String roomId, String membership) {
+        return db.sql().sql("SELECT user_id FROM room_members WHERE room_id = ? AND membership = ? ORDER BY user_id")
+                .params(roomId, membership).query(String.class).list();
+    }
+
+    Map<String, Integer> memberCounts(String roomId) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        db.sql().sql("SELECT membership, COUNT(*) FROM room_members WHERE room_id = ? GROUP BY membership").param(roomId)
+                .query(rs -> {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                });
+        return counts;
+    }
+
+    void forget(String roomId, String userId) {
+        db.sql().sql("UPDATE room_members SET forgotten = 1 WHERE room_id = ? AND user_id = ?").params(roomId, userId).update();
+    }
+
+    /** Whether two users currently share a joined room. */
+    boolean shareRoom(String userA, String userB) {
+        return db.sql().sql("SELECT 1 FROM room_members a JOIN room_members b ON a.room_id = b.room_id "
+                        + "WHERE a.user_id = ? AND b.user_id = ? AND a.membership = 'join' AND b.membership = 'join' LIMIT 1")
+                .params(userA, userB).query(Integer.class).optional().isPresent();
+    }
+
+    // ---- aliases
+
+    void insertAlias(String alias, String roomId, String creator, long now) {
+        db.sql().sql("INSERT INTO room_aliases (alias, room_id, creator, created_ts) VALUES (?, ?, ?, ?)")
+                .params(alias, roomId, creator, now).update();
+    }
+
+    Optional<String> roomOfAlias(String alias) {
+        return db.sql().sql("SELECT room_id FROM room_aliases WHERE alias = ?").param(alias).query(String.class).optional();
+    }
+
+    Optional<String> aliasCreator(String alias) {
+        return db.sql().sql("SELECT creator FROM room_aliases WHERE alias = ?").param(alias).query(String.class).optional();
+    }
+
+    List<String> aliases(String roomId) {
+        return db.sql().sql("SELECT alias FROM room_aliases WHERE room_id = ? ORDER BY alias").param(roomId)
+                .query(String.class).list();
+    }
+
+    void deleteAlias(String alias) {
+        db.sql().sql("DELETE FROM room_aliases WHERE alias = ?").param(alias).update();
+    }
+
+    static String prefixed(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+}

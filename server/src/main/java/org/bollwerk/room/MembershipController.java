@@ -1,0 +1,113 @@
+package org.bollwerk.room;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.bollwerk.account.Requester;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.id.RoomAlias;
+import org.bollwerk.matrix.id.RoomId;
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.web.JsonBody;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/** createRoom, joining and leaving, invites, kicks and bans, joined_rooms. */
+@RestController
+@RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
+class MembershipController {
+    private final RoomService rooms;
+    private final RoomReader reader;
+    private final RoomCreator creator;
+
+    MembershipController(RoomService rooms, RoomReader reader, RoomCreator creator) {
+        this.rooms = rooms;
+        this.reader = reader;
+        this.creator = creator;
+    }
+
+    @PostMapping("/createRoom")
+    Map<String, Object> createRoom(Requester requester, @RequestBody(required = false) byte[] raw) {
+        return Map.of("room_id", creator.create(requester, Json.parseObject(raw)));
+    }
+
+    @PostMapping("/join/{roomIdOrAlias}")
+    Map<String, Object> joinByIdOrAlias(Requester requester, @PathVariable String roomIdOrAlias,
+                                        @RequestBody(required = false) byte[] raw) {
+        String roomId = resolve(roomIdOrAlias);
+        return Map.of("room_id", rooms.join(requester, roomId, reason(raw)));
+    }
+
+    @PostMapping("/rooms/{roomId}/join")
+    Map<String, Object> join(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        RoomId.parse(roomId);
+        return Map.of("room_id", rooms.join(requester, roomId, reason(raw)));
+    }
+
+    @PostMapping("/rooms/{roomId}/invite")
+    Map<String, Object> invite(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        rooms.invite(requester, RoomId.parse(roomId).toString(), JsonBody.string(body, "user_id", true),
+                JsonBody.string(body, "reason", false));
+        return Map.of();
+    }
+
+    @PostMapping("/rooms/{roomId}/leave")
+    Map<String, Object> leave(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        rooms.leave(requester, RoomId.parse(roomId).toString(), reason(raw));
+        return Map.of();
+    }
+
+    @PostMapping("/rooms/{roomId}/forget")
+    Map<String, Object> forget(Requester requester, @PathVariable String roomId) {
+        rooms.forget(requester, RoomId.parse(roomId).toString());
+        return Map.of();
+    }
+
+    @PostMapping("/rooms/{roomId}/kick")
+    Map<String, Object> kick(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        rooms.kick(requester, RoomId.parse(roomId).toString(), JsonBody.string(body, "user_id", true),
+                JsonBody.string(body, "reason", false));
+        return Map.of();
+    }
+
+    @PostMapping("/rooms/{roomId}/ban")
+    Map<String, Object> ban(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        rooms.ban(requester, RoomId.parse(roomId).toString(), JsonBody.string(body, "user_id", true),
+                JsonBody.string(body, "reason", false));
+        return Map.of();
+    }
+
+    @PostMapping("/rooms/{roomId}/unban")
+    Map<String, Object> unban(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        rooms.unban(requester, RoomId.parse(roomId).toString(), JsonBody.string(body, "user_id", true),
+                JsonBody.string(body, "reason", false));
+        return Map.of();
+    }
+
+    @GetMapping("/joined_rooms")
+    Map<String, Object> joinedRooms(Requester requester) {
+        return Map.of("joined_rooms", reader.joinedRooms(requester.userId()));
+    }
+
+    private String resolve(String roomIdOrAlias) {
+        if (roomIdOrAlias.startsWith("#")) {
+            String alias = RoomAlias.parse(roomIdOrAlias).toString();
+            return reader.roomOfAlias(alias).orElseThrow(() -> MatrixException.notFound("Room alias not found"));
+        }
+        return RoomId.parse(roomIdOrAlias).toString();
+    }
+
+    private static String reason(byte[] raw) {
+        if (raw == null || raw.length == 0) return null;
+        return JsonBody.string(Json.parseObject(raw), "reason", false);
+    }
+}

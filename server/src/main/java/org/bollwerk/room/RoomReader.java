@@ -1,0 +1,237 @@
+package org.bollwerk.room;
+
+import org.bollwerk.filter.EventFilter;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.storage.StreamNotifier;
+import org.springframework.stereotype.Service;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads rooms for clients and for /sync, always through the requester's history visibility. */
+@Service
+public class RoomReader {
+    private final EventStore store;
+    private final HistoryVisibility visibility;
+    private final StreamNotifier notifier;
+
+    RoomReader(EventStore store, HistoryVisibility visibility, StreamNotifier notifier) {
+        this.store = store;
+        this.visibility = visibility;
+        this.notifier = notifier;
+    }
+
+    /** A user's membership in one room, with the position of the event that set it. */
+    public record Membership(String roomId, String membership, String eventId, long streamOrdering) {
+    }
+
+    public List<Membership> memberships(String userId) {
+        return store.memberships(userId).stream()
+                .map(m -> new Membership(m.roomId(), m.membership(), m.eventId(), m.streamOrdering())).toList();
+    }
+
+    public Optional<String> membership(String roomId, String userId) {
+        return store.membership(roomId, userId);
+    }
+
+    public List<String> joinedRooms(String userId) {
+        return store.memberships(userId).stream().filter(m -> "join".equals(m.membership()))
+                .map(EventStore.Membership::roomId).toList();
+    }
+
+    public boolean roomExists(String roomId) {
+        return store.room(roomId).isPresent();
+    }
+
+    /** A page of events plus whether more exist beyond it. */
+    public record Page(List<StoredEvent> events, boolean more, long lowest, long highest) {
+    }
+
+    /**
+     * The newest {@code limit} events of a room in (from, to] the user may see, oldest first;
+     * {@code more} tells whether older ones in range were left out.
+     */
+    public Page timeline(String roomId, String userId, long fromExclusive, long toInclusive, int limit, EventFilter filter) {
+        List<StoredEvent> picked = new ArrayList<>();
+        long cursor = toInclusive;
+        // Fetch newest-first in batches until the limit is filled with visible, matching events.
+        for (int round = 0; round < 10 && picked.size() < limit; round++) {
+            List<StoredEvent> batch = store.range(roomId, fromExclusive, cursor, limit, true);
+            if (batch.isEmpty()) break;
+            for (StoredEvent event : visibility.filter(roomId, userId, batch)) {
+                if (filter.matches(roomId, event.type(), event.sender(), hasUrl(event))) picked.add(event);
+            }
+            cursor = batch.get(batch.size() - 1).streamOrdering() - 1;
+            if (batch.size() < limit) break;
+        }
+        long lowest = cursor;
+        if (picked.size() > limit) {
+            picked = new ArrayList<>(picked.subList(0, limit));
+            lowest = picked.get(limit - 1).streamOrdering() - 1;
+        }
+        boolean more = lowest > fromExclusive && store.anyInRange(roomId, fromExclusive, lowest);
+        Collections.reverse(picked);
+        return new Page(picked, more, lowest, toInclusive);
+    }
+
+    static boolean hasUrl(StoredEvent event) {
+        return event.content().path("url").isString();
+    }
+
+    /** Room state as of position {@code at}. */
+    public List<StoredEvent> stateAt(String roomId, long at) {
+        return store.stateAt(roomId, at);
+    }
+
+    public List<StoredEvent> currentState(String roomId) {
+        return store.currentStateEvents(roomId);
+    }
+
+    public Optional<StoredEvent> currentState(String roomId, String type, String stateKey) {
+        return store.currentState(roomId, type, stateKey);
+    }
+
+    public List<StoredEvent> stateChanges(String roomId, long fromExclusive, long toInclusive) {
+        return store.stateChanges(roomId, fromExclusive, toInclusive);
+    }
+
+    public List<StoredEvent> membersAt(String roomId, Collection<String> userIds, long at) {
+        return store.membersAt(roomId, userIds, at);
+    }
+
+    public boolean anyEvents(String roomId, long fromExclusive, long toInclusive) {
+        return store.anyInRange(roomId, fromExclusive, toInclusive);
+    }
+
+    /** {@code m.heroes} and member counts for the room summary. */
+    public record Summary(List<String> heroes, int joined, int invited) {
+    }
+
+    public Summary summary(String roomId, String userId) {
+        Map<String, Integer> counts = store.memberCounts(roomId);
+        List<String> heroes = new ArrayList<>();
+        for (String membership : List.of("join", "invite", "leave")) {
+            for (String member : store.members(roomId, membership)) {
+                if (heroes.size() >= 5) break;
+                if (!member.equals(userId)) heroes.add(member);
+            }
+            if (heroes.size() >= 5 || (!heroes.isEmpty() && "invite".equals(membership))) break;
+        }
+        return new Summary(heroes, counts.getOrDefault("join", 0), counts.getOrDefault("invite", 0));
+    }
+
+    /** Stripped state an invited user may see before joining. */
+    public List<StoredEvent> inviteState(String roomId, String userId) {
+        List<StoredEvent> state = new ArrayList<>();
+        for (String type : List.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
+                "m.room.canonical_alias", "m.room.encryption", "m.room.topic")) {
+            store.currentState(roomId, type, "").ifPresent(state::add);
+        }
+        store.currentState(roomId, "m.room.member", userId).ifPresent(invite -> {
+            store.currentState(roomId, "m.room.member", invite.sender()).ifPresent(state::add);
+            state.add(invite);
+        });
+        return state;
+    }
+
+    /** One event, if the user may see it; 404 otherwise (no hint whether it exists). */
+    public StoredEvent event(String roomId, String userId, String eventId) {
+        requireCanRead(roomId, userId);
+        StoredEvent event = store.event(eventId).filter(e -> e.roomId().equals(roomId))
+                .orElseThrow(() -> MatrixException.notFound("Event not found"));
+        if (visibility.filter(roomId, userId, List.of(event)).isEmpty()) {
+            throw MatrixException.notFound("Event not found");
+        }
+        return event;
+    }
+
+    public List<StoredEvent> visible(String roomId, String userId, List<StoredEvent> events) {
+        return visibility.filter(roomId, userId, events);
+    }
+
+    /** Ensures the user is or was in the room, or it is world-readable; 403 otherwise. */
+    public void requireCanRead(String roomId, String userId) {
+        if (store.room(roomId).isEmpty()) throw MatrixException.forbidden("You are not a member of this room");
+        Optional<String> membership = store.membership(roomId, userId);
+        if (membership.isPresent() && !"invite".equals(membership.get()) && !"ban".equals(membership.get())) return;
+        if ("ban".equals(membership.orElse(null)) && wasEverJoined(roomId, userId)) return;
+        boolean worldReadable = store.currentState(roomId, "m.room.history_visibility", "")
+                .map(e -> "world_readable".equals(e.content().path("history_visibility").asString(""))).orElse(false);
+        if (!worldReadable) throw MatrixException.forbidden("You are not a member of this room");
+    }
+
+    private boolean wasEverJoined(String roomId, String userId) {
+        return store.stateHistory(roomId, "m.room.member", userId, "membership", Long.MAX_VALUE).stream()
+                .anyMatch(e -> "join".equals(e.getValue()));
+    }
+
+    /** The position up to which the user may read: now, or when they left. */
+    public long readableUpTo(String roomId, String userId) {
+        long now = notifier.current();
+        Optional<EventStore.Membership> m = store.memberships(userId).stream()
+                .filter(x -> x.roomId().equals(roomId)).findFirst();
+        if (m.isPresent() && ("leave".equals(m.get().membership()) || "ban".equals(m.get().membership()))) {
+            return Math.min(now, m.get().streamOrdering());
+        }
+        return now;
+    }
+
+    /** Users who are joined now, with their member event content. */
+    public Map<String, StoredEvent> joinedMembers(String roomId) {
+        Map<String, StoredEvent> members = new LinkedHashMap<>();
+        List<String> joined = store.members(roomId, "join");
+        for (StoredEvent e : store.membersAt(roomId, joined, Long.MAX_VALUE)) members.put(e.stateKey(), e);
+        return members;
+    }
+
+    public List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive,
+                                       int limit, boolean newestFirst) {
+        return store.relations(eventId, relType, fromExclusive, toInclusive, limit, newestFirst);
+    }
+
+    public List<String> threadRoots(String roomId, long beforeExclusive, int limit) {
+        return store.threadRoots(roomId, beforeExclusive, limit);
+    }
+
+    public Map<String, StoredEvent> events(Collection<String> ids) {
+        return store.events(ids);
+    }
+
+    public List<StoredEvent> range(String roomId, long fromExclusive, long toInclusive, int limit, boolean newestFirst) {
+        return store.range(roomId, fromExclusive, toInclusive, limit, newestFirst);
+    }
+
+    public long currentPosition() {
+        return notifier.current();
+    }
+
+    public Optional<String> roomOfAlias(String alias) {
+        return store.roomOfAlias(alias);
+    }
+
+    public List<String> aliases(String roomId) {
+        return store.aliases(roomId);
+    }
+
+    public List<String> publishedRooms(String tenantId) {
+        return store.publishedRooms(tenantId);
+    }
+
+    public Optional<String> tenantOf(String roomId) {
+        return store.room(roomId).map(EventStore.RoomRow::tenantId);
+    }
+
+    /** Messages from others after position {@code after}: the unread badge count. */
+    public int unreadCount(String roomId, String userId, long after) {
+        return store.countNotifying(roomId, userId, after);
+    }
+
+    public int joinedCount(String roomId) {
+        return store.memberCounts(roomId).getOrDefault("join", 0);
+    }
+}

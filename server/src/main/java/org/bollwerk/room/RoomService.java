@@ -1,0 +1,231 @@
+package org.bollwerk.room;
+
+import org.bollwerk.account.Requester;
+import org.bollwerk.matrix.ErrCode;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.RoomVersion;
+import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.storage.Db;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Optional;
+
+/** Writes to rooms: membership changes, messages, state and redactions. */
+@Service
+public class RoomService {
+    private final Db db;
+    private final EventStore store;
+    private final EventWriter writer;
+    private final ObjectProvider<MemberProfileSource> profiles;
+
+    RoomService(Db db, EventStore store, EventWriter writer, ObjectProvider<MemberProfileSource> profiles) {
+        this.db = db;
+        this.store = store;
+        this.writer = writer;
+        this.profiles = profiles;
+    }
+
+    RoomVersion version(String roomId) {
+        return store.room(roomId).map(r -> RoomVersion.fromId(r.roomVersion()))
+                .orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+    }
+
+    /** Sends a message event, idempotent per (user, device, txnId). Returns the event ID. */
+    public String send(Requester requester, String roomId, String type, String txnId, ObjectNode content) {
+        validateType(type);
+        Optional<String> earlier = store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId);
+        if (earlier.isPresent()) return earlier.get();
+        try {
+            return db.write(() -> {
+                Optional<String> again = store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId);
+                if (again.isPresent()) return again.get();
+                RoomVersion version = version(roomId);
+                return writer.append(new EventWriter.Draft(roomId, type, null, requester.userId(), content,
+                        requester.deviceId(), txnId), version).eventId();
+            });
+        } catch (org.springframework.dao.DuplicateKeyException race) {
+            // The same transaction ID committed concurrently on another connection or node.
+            return store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId).orElseThrow(() -> race);
+        }
+    }
+
+    /** Sets a state event. Membership must go through the membership endpoints. */
+    public String putState(Requester requester, String roomId, String type, String stateKey, ObjectNode content) {
+        validateType(type);
+        if (stateKey.length() > 255) throw MatrixException.invalidParam("state_key is too long");
+        if ("m.room.member".equals(type)) {
+            throw MatrixException.forbidden("Use the membership endpoints to change membership");
+        }
+        if ("m.room.create".equals(type)) throw MatrixException.forbidden("The create event cannot be replaced");
+        if ("m.room.canonical_alias".equals(type)) validateCanonicalAlias(roomId, content);
+        return db.write(() -> {
+            RoomVersion version = version(roomId);
+            StoredEvent current = store.currentState(roomId, type, stateKey).orElse(null);
+            // Re-sending identical state is a no-op that returns the existing event, as Synapse does.
+            if (current != null && current.content().equals(content) && current.sender().equals(requester.userId())) {
+                return current.eventId();
+            }
+            return writer.append(EventWriter.Draft.state(roomId, type, stateKey, requester.userId(), content), version)
+                    .eventId();
+        });
+    }
+
+    private void validateCanonicalAlias(String roomId, ObjectNode content) {
+        java.util.List<String> aliases = new java.util.ArrayList<>();
+        if (content.path("alias").isString()) aliases.add(content.path("alias").asString());
+        content.path("alt_aliases").forEach(a -> aliases.add(a.asString("")));
+        for (String alias : aliases) {
+            if (!store.roomOfAlias(alias).map(roomId::equals).orElse(false)) {
+                throw new MatrixException(ErrCode.M_BAD_ALIAS, "Alias " + alias + " does not point to this room");
+            }
+        }
+    }
+
+    static void validateType(String type) {
+        if (type == null || type.isEmpty() || type.length() > 255) throw MatrixException.invalidParam("Invalid event type");
+    }
+
+    // ---- membership
+
+    /** Joins by room ID; alias resolution happens in the caller. */
+    public String join(Requester requester, String roomId, String reason) {
+        return db.write(() -> {
+            if (store.room(roomId).isEmpty()) throw MatrixException.notFound("Unknown room " + roomId);
+            String membership = store.membership(roomId, requester.userId()).orElse(null);
+            if ("join".equals(membership)) {
+                return roomId;  // already joined: joining again is a no-op
+            }
+            member(requester.userId(), roomId, requester.userId(), "join", reason, null);
+            return roomId;
+        });
+    }
+
+    public void invite(Requester requester, String roomId, String target, String reason) {
+        UserId.parse(target);
+        db.write(() -> {
+            version(roomId);
+            member(requester.userId(), roomId, target, "invite", reason, null);
+        });
+    }
+
+    public void leave(Requester requester, String roomId, String reason) {
+        db.write(() -> {
+            version(roomId);
+            String membership = store.membership(roomId, requester.userId()).orElse(null);
+            if (membership == null || "leave".equals(membership)) {
+                throw MatrixException.forbidden("You are not a member of this room");
+            }
+            member(requester.userId(), roomId, requester.userId(), "leave", reason, null);
+        });
+    }
+
+    public void kick(Requester requester, String roomId, String target, String reason) {
+        UserId.parse(target);
+        db.write(() -> {
+            version(roomId);
+            String membership = store.membership(roomId, target).orElse(null);
+            if (membership == null || "leave".equals(membership) || "ban".equals(membership)) {
+                throw MatrixException.forbidden("The user is not a member of this room");
+            }
+            member(requester.userId(), roomId, target, "leave", reason, null);
+        });
+    }
+
+    public void ban(Requester requester, String roomId, String target, String reason) {
+        UserId.parse(target);
+        db.write(() -> {
+            version(roomId);
+            member(requester.userId(), roomId, target, "ban", reason, null);
+        });
+    }
+
+    public void unban(Requester requester, String roomId, String target, String reason) {
+        UserId.parse(target);
+        db.write(() -> {
+            version(roomId);
+            if (!"ban".equals(store.membership(roomId, target).orElse(null))) {
+                throw MatrixException.forbidden("The user is not banned");
+            }
+            member(requester.userId(), roomId, target, "leave", reason, null);
+        });
+    }
+
+    public void forget(Requester requester, String roomId) {
+        db.write(() -> {
+            String membership = store.membership(roomId, requester.userId()).orElse(null);
+            if (membership == null) throw MatrixException.notFound("You have never been in this room");
+            if ("join".equals(membership) || "invite".equals(membership)) {
+                throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Leave the room before forgetting it", java.util.Map.of());
+            }
+            store.forget(roomId, requester.userId());
+        });
+    }
+
+    /** Writes one membership event; inside a write transaction. */
+    StoredEvent member(String sender, String roomId, String target, String membership, String reason,
+                       ObjectNode extra) {
+        ObjectNode content = Json.MAPPER.createObjectNode();
+        content.put("membership", membership);
+        if ("join".equals(membership) || "invite".equals(membership)) {
+            MemberProfileSource source = profiles.getIfAvailable();
+            Optional<MemberProfileSource.MemberProfile> profile = source == null ? Optional.empty() : source.profile(target);
+            profile.map(MemberProfileSource.MemberProfile::displayName).ifPresent(n -> content.put("displayname", n));
+            profile.map(MemberProfileSource.MemberProfile::avatarUrl).ifPresent(a -> content.put("avatar_url", a));
+        }
+        if (reason != null && !reason.isEmpty()) content.put("reason", reason);
+        if (extra != null) extra.properties().forEach(e -> content.set(e.getKey(), e.getValue()));
+        return writer.append(EventWriter.Draft.state(roomId, "m.room.member", target, sender, content), version(roomId));
+    }
+
+    /** Re-sends the user's member event in every joined room after a profile change. */
+    public void updateMemberProfiles(String userId, String displayName, String avatarUrl) {
+        for (EventStore.Membership m : store.memberships(userId)) {
+            if (!"join".equals(m.membership())) continue;
+            db.write(() -> {
+                StoredEvent current = store.currentState(m.roomId(), "m.room.member", userId).orElse(null);
+                if (current == null || !"join".equals(current.membership())) return;
+                ObjectNode content = current.content().deepCopy();
+                if (displayName == null) content.remove("displayname");
+                else content.put("displayname", displayName);
+                if (avatarUrl == null) content.remove("avatar_url");
+                else content.put("avatar_url", avatarUrl);
+                if (content.equals(current.content())) return;
+                writer.append(EventWriter.Draft.state(m.roomId(), "m.room.member", userId, userId, content),
+                        version(m.roomId()));
+            });
+        }
+    }
+
+    /** Leaves every room, as deactivation requires. */
+    public void leaveAll(String userId) {
+        for (EventStore.Membership m : store.memberships(userId)) {
+            if (!"join".equals(m.membership()) && !"invite".equals(m.membership())) continue;
+            db.write(() -> {
+                member(userId, m.roomId(), userId, "leave", null, null);
+            });
+        }
+    }
+
+    // ---- redaction
+
+    public String redact(Requester requester, String roomId, String eventId, String txnId, String reason) {
+        Optional<String> earlier = store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId);
+        if (earlier.isPresent()) return earlier.get();
+        return db.write(() -> {
+            RoomVersion version = version(roomId);
+            StoredEvent target = store.event(eventId).filter(e -> e.roomId().equals(roomId))
+                    .orElseThrow(() -> MatrixException.notFound("Event not found"));
+            ObjectNode content = Json.MAPPER.createObjectNode();
+            if (version == RoomVersion.V11) content.put("redacts", eventId);
+            if (reason != null) content.put("reason", reason);
+            StoredEvent redaction = writer.appendRedaction(new EventWriter.Draft(roomId, "m.room.redaction", null,
+                    requester.userId(), content, requester.deviceId(), txnId), version, eventId,
+                    target.sender().equals(requester.userId()));
+            if (target.redactedBy() == null) writer.applyRedaction(target, redaction.eventId(), version);
+            return redaction.eventId();
+        });
+    }
+}

@@ -1,0 +1,222 @@
+package org.bollwerk.sync;
+
+import org.bollwerk.account.Requester;
+import org.bollwerk.config.BollwerkProperties;
+import org.bollwerk.ephemeral.ReceiptService;
+import org.bollwerk.ephemeral.TypingService;
+import org.bollwerk.filter.EventFilter;
+import org.bollwerk.filter.SyncFilter;
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.room.ClientEvents;
+import org.bollwerk.room.RoomReader;
+import org.bollwerk.room.StoredEvent;
+import org.bollwerk.storage.StreamToken;
+import org.bollwerk.userdata.AccountDataService;
+import org.bollwerk.userdata.AccountDataEntry;
+import org.bollwerk.userdata.PresenceService;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds one /sync response for the stream window (since, upTo]. */
+@Component
+class SyncResponseBuilder {
+    private final RoomReader rooms;
+    private final TypingService typing;
+    private final ReceiptService receipts;
+    private final AccountDataService accountData;
+    private final PresenceService presence;
+    private final int defaultLimit;
+
+    SyncResponseBuilder(RoomReader rooms, TypingService typing, ReceiptService receipts, AccountDataService accountData,
+                        PresenceService presence, BollwerkProperties props) {
+        this.rooms = rooms;
+        this.typing = typing;
+        this.receipts = receipts;
+        this.accountData = accountData;
+        this.presence = presence;
+        this.defaultLimit = props.sync().defaultTimelineLimit();
+    }
+
+    record Result(Map<String, Object> body, boolean hasContent) {
+    }
+
+    Result build(Requester requester, StreamToken since, long upTo, long typingSerial, SyncFilter filter, boolean fullState) {
+        String user = requester.userId();
+        long from = since == null ? 0 : since.position();
+        Map<String, Object> join = new LinkedHashMap<>();
+        Map<String, Object> invite = new LinkedHashMap<>();
+        Map<String, Object> leave = new LinkedHashMap<>();
+        Set<String> presenceUsers = new LinkedHashSet<>();
+        Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
+
+        for (RoomReader.Membership m : rooms.memberships(user)) {
+            String roomId = m.roomId();
+            if (!filter.includesRoom(roomId) || m.streamOrdering() > upTo) continue;
+            boolean changedInWindow = since != null && m.streamOrdering() > from;
+            switch (m.membership()) {
+                case "join" -> {
+                    boolean initial = since == null || fullState || changedInWindow;
+                    Map<String, Object> room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
+                            since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers);
+                    if (room != null) join.put(roomId, room);
+                }
+                case "invite" -> {
+                    if (since == null || changedInWindow) {
+                        List<ObjectNode> stripped = rooms.inviteState(roomId, user).stream().map(ClientEvents::stripped).toList();
+                        invite.put(roomId, Map.of("invite_state", Map.of("events", stripped)));
+                    }
+                }
+                default -> {  // leave, ban
+                    if ((since == null && filter.includeLeave()) || changedInWindow) {
+                        leave.put(roomId, leftRoom(requester, roomId, since == null ? 0 : from, m.streamOrdering(), filter));
+                    }
+                }
+            }
+        }
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("next_batch", new StreamToken(upTo, typingSerial).sync());
+        Map<String, Object> roomsBody = new LinkedHashMap<>();
+        roomsBody.put("join", join);
+        roomsBody.put("invite", invite);
+        roomsBody.put("leave", leave);
+        roomsBody.put("knock", Map.of());
+        body.put("rooms", roomsBody);
+        List<ObjectNode> global = new ArrayList<>();
+        for (AccountDataEntry entry : accountData.globalChanges(user, from, upTo)) {
+            if (filter.accountData().matches(null, entry.type(), user, false)) global.add(event(entry));
+        }
+        body.put("account_data", Map.of("events", global));
+        List<ObjectNode> presenceEvents = presenceUsers.isEmpty() ? List.of()
+                : presence.presenceEvents(presenceUsers, from, upTo).stream()
+                .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
+        body.put("presence", Map.of("events", presenceEvents));
+        boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
+                || !presenceEvents.isEmpty();
+        return new Result(body, hasContent);
+    }
+
+    private Map<String, Object> joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,
+                                           long sinceTyping, SyncFilter filter, List<AccountDataEntry> data,
+                                           Set<String> presenceUsers) {
+        String user = requester.userId();
+        List<ObjectNode> ephemeral = new ArrayList<>();
+        List<String> typingUsers = initial ? typing.typing(roomId) : typing.typingIfChanged(roomId, sinceTyping);
+        if (typingUsers != null && (!initial || !typingUsers.isEmpty())) {
+            ObjectNode event = Json.MAPPER.createObjectNode().put("type", "m.typing");
+            event.putObject("content").set("user_ids", Json.MAPPER.valueToTree(typingUsers));
+            ephemeral.add(event);
+        }
+        ObjectNode receipt = receipts.receiptEvent(roomId, user, from, upTo);
+        if (receipt != null) ephemeral.add(receipt);
+        ephemeral.removeIf(e -> !filter.ephemeral().matches(roomId, e.path("type").asString(), user, false));
+        List<ObjectNode> roomAccountData = data == null ? List.of() : data.stream()
+                .filter(d -> filter.roomAccountData().matches(roomId, d.type(), user, false)).map(SyncResponseBuilder::event)
+                .toList();
+        boolean anyEvents = initial || rooms.anyEvents(roomId, from, upTo);
+        if (!anyEvents && ephemeral.isEmpty() && roomAccountData.isEmpty()) return null;
+
+        EventFilter timelineFilter = filter.timeline();
+        RoomReader.Page page = anyEvents
+                ? rooms.timeline(roomId, user, from, upTo, timelineFilter.limitOr(defaultLimit), timelineFilter)
+                : new RoomReader.Page(List.of(), false, upTo, upTo);
+        List<StoredEvent> state = stateFor(roomId, user, initial, from, page, filter.state());
+        page.events().forEach(e -> presenceUsers.add(e.sender()));
+
+        Map<String, Object> room = new LinkedHashMap<>();
+        Map<String, Object> timeline = new LinkedHashMap<>();
+        timeline.put("events", format(page.events(), requester));
+        timeline.put("limited", page.more());
+        timeline.put("prev_batch", StreamToken.of(page.lowest()));
+        room.put("timeline", timeline);
+        room.put("state", Map.of("events", format(state, requester)));
+        room.put("ephemeral", Map.of("events", ephemeral));
+        room.put("account_data", Map.of("events", roomAccountData));
+        int unread = rooms.unreadCount(roomId, user, receipts.readUpTo(roomId, user));
+        room.put("unread_notifications", Map.of("notification_count", unread, "highlight_count", 0));
+        if (initial || hasMemberChange(page.events(), state)) {
+            RoomReader.Summary summary = rooms.summary(roomId, user);
+            Map<String, Object> summaryBody = new LinkedHashMap<>();
+            summaryBody.put("m.heroes", summary.heroes());
+            summaryBody.put("m.joined_member_count", summary.joined());
+            summaryBody.put("m.invited_member_count", summary.invited());
+            room.put("summary", summaryBody);
+            presenceUsers.addAll(summary.heroes());
+        }
+        return room;
+    }
+
+    /** State before the timeline: full for a room new to the client, the changes otherwise. */
+    private List<StoredEvent> stateFor(String roomId, String user, boolean initial, long from, RoomReader.Page page,
+                                       EventFilter stateFilter) {
+        List<StoredEvent> state;
+        if (initial) {
+            state = rooms.stateAt(roomId, page.lowest());
+        } else if (page.more()) {
+            state = rooms.stateChanges(roomId, from, page.lowest());
+        } else {
+            state = List.of();
+        }
+        if (stateFilter.lazyLoadMembers()) {
+            Set<String> wanted = new LinkedHashSet<>();
+            wanted.add(user);
+            page.events().forEach(e -> wanted.add(e.sender()));
+            List<StoredEvent> lazy = new ArrayList<>();
+            for (StoredEvent e : state) {
+                if (!"m.room.member".equals(e.type()) || wanted.contains(e.stateKey())) lazy.add(e);
+            }
+            Set<String> present = new LinkedHashSet<>();
+            lazy.forEach(e -> {
+                if ("m.room.member".equals(e.type())) present.add(e.stateKey());
+            });
+            Set<String> inTimeline = new LinkedHashSet<>();
+            page.events().forEach(e -> {
+                if ("m.room.member".equals(e.type())) inTimeline.add(e.stateKey());
+            });
+            wanted.removeAll(present);
+            wanted.removeAll(inTimeline);
+            if (!wanted.isEmpty()) lazy.addAll(rooms.membersAt(roomId, wanted, page.lowest()));
+            state = lazy;
+        }
+        return state.stream().filter(e -> stateFilter.matches(roomId, e.type(), e.sender(), false)).toList();
+    }
+
+    private Map<String, Object> leftRoom(Requester requester, String roomId, long from, long leftAt, SyncFilter filter) {
+        EventFilter timelineFilter = filter.timeline();
+        RoomReader.Page page = rooms.timeline(roomId, requester.userId(), from, leftAt,
+                timelineFilter.limitOr(defaultLimit), timelineFilter);
+        List<StoredEvent> state = from == 0 || page.more() ? rooms.stateChanges(roomId, from, page.lowest()) : List.of();
+        Map<String, Object> timeline = new LinkedHashMap<>();
+        timeline.put("events", format(page.events(), requester));
+        timeline.put("limited", page.more());
+        timeline.put("prev_batch", StreamToken.of(page.lowest()));
+        Map<String, Object> room = new LinkedHashMap<>();
+        room.put("timeline", timeline);
+        room.put("state", Map.of("events", format(state, requester)));
+        room.put("account_data", Map.of("events", List.of()));
+        return room;
+    }
+
+    private static boolean hasMemberChange(List<StoredEvent> timeline, List<StoredEvent> state) {
+        return timeline.stream().anyMatch(e -> "m.room.member".equals(e.type()))
+                || state.stream().anyMatch(e -> "m.room.member".equals(e.type()));
+    }
+
+    private static List<ObjectNode> format(List<StoredEvent> events, Requester requester) {
+        return events.stream().map(e -> ClientEvents.format(e, requester.userId(), requester.deviceId())).toList();
+    }
+
+    private static ObjectNode event(AccountDataEntry entry) {
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("type", entry.type());
+        event.set("content", entry.content());
+        return event;
+    }
+}

@@ -1,0 +1,67 @@
+package org.bollwerk.sync;
+
+import org.bollwerk.account.Requester;
+import org.bollwerk.ephemeral.TypingService;
+import org.bollwerk.filter.FilterService;
+import org.bollwerk.filter.SyncFilter;
+import org.bollwerk.room.RoomReader;
+import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.storage.StreamToken;
+import org.bollwerk.userdata.PresenceService;
+import org.springframework.stereotype.Service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Long-poll loop of /sync. Builds a response for (since, watermark]; if it is empty, parks on the
+ * notifier (keys: the user and each of their rooms) until a relevant commit or the timeout. No database
+ * call happens while parked.
+ */
+@Service
+class SyncService {
+    private final StreamNotifier notifier;
+    private final TypingService typing;
+    private final FilterService filters;
+    private final PresenceService presence;
+    private final RoomReader rooms;
+    private final SyncResponseBuilder builder;
+
+    SyncService(StreamNotifier notifier, TypingService typing, FilterService filters, PresenceService presence,
+                RoomReader rooms, SyncResponseBuilder builder) {
+        this.notifier = notifier;
+        this.typing = typing;
+        this.filters = filters;
+        this.presence = presence;
+        this.rooms = rooms;
+        this.builder = builder;
+    }
+
+    Map<String, Object> sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
+                             String setPresence) {
+        SyncFilter filter = filters.forSync(requester.userId(), filterParam);
+        if (setPresence != null) presence.setFromSync(requester.userId(), setPresence);
+        StreamToken from = since == null ? null : StreamToken.parse(since);
+        if (from != null && from.position() > notifier.current()) {
+            from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+        while (true) {
+            long upTo = notifier.current();
+            long typingSerial = typing.serial();
+            SyncResponseBuilder.Result result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
+            long remaining = deadline - System.nanoTime();
+            if (from == null || fullState || result.hasContent() || remaining <= 0) return result.body();
+            List<String> keys = new ArrayList<>();
+            keys.add("user:" + requester.userId());
+            for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());
+            try (StreamNotifier.Waiter waiter = notifier.register(keys)) {
+                if (notifier.current() == upTo && typing.serial() == typingSerial) {
+                    if (!waiter.await(Duration.ofNanos(remaining))) return result.body();
+                }
+            }
+        }
+    }
+}
