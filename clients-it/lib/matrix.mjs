@@ -6,6 +6,12 @@ import * as sdk from 'matrix-js-sdk';
 
 const VERBOSE = Boolean(process.env.BOLLWERK_IT_VERBOSE);
 
+// Parts of js-sdk log through the console directly (module loggers made at import time), at
+// debug level, a line per event. Keep warnings and errors; the rest with BOLLWERK_IT_VERBOSE=1.
+if (!VERBOSE) {
+  for (const level of ['log', 'info', 'debug', 'trace']) console[level] = () => {};
+}
+
 // ---------------------------------------------------------------- HTTP recording
 
 /** Every request that ended in a status >= 400 or a network error, in order. */
@@ -63,13 +69,17 @@ export const state = { failed: false };
 export function scenario(name, fn, { timeout = 60_000, ...opts } = {}) {
   return test(name, { timeout, ...opts }, async (t) => {
     const mark = httpFailures.length;
+    const sdkMark = sdkComplaints.length;
     try {
       await fn(t);
     } catch (e) {
       state.failed = true;
       const lines = describeFailuresSince(mark);
-      if (lines.length) {
-        const err = new Error(`${e.message}\n  HTTP requests that failed during this test:\n${lines.join("\n")}`);
+      const complaints = [...new Set(sdkComplaints.slice(sdkMark))].slice(-10).map((l) => `    ${l}`);
+      if (lines.length || complaints.length) {
+        const err = new Error(e.message +
+          (lines.length ? `\n  HTTP requests that failed during this test:\n${lines.join('\n')}` : '') +
+          (complaints.length ? `\n  js-sdk warnings and errors during this test (last 10):\n${complaints.join('\n')}` : ''));
         err.stack = `${err.message}\n${(e.stack || '').split('\n').filter((l) => l.trim().startsWith('at ')).join('\n')}`;
         throw err;
       }
@@ -142,9 +152,14 @@ export async function provisionUsers(server, names) {
 
 // ---------------------------------------------------------------- js-sdk clients
 
+/** js-sdk's warnings and errors, reported with a failing test (they are noise when all passes). */
+const sdkComplaints = [];
+
 function quietLogger(prefix = 'js-sdk') {
   const sink = (level) => (...msg) => {
-    if (VERBOSE || level === 'error') process.stderr.write(`[${prefix}] ${level}: ${msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}\n`);
+    const line = `[${prefix}] ${level}: ${msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`;
+    if (VERBOSE) process.stderr.write(`${line}\n`);
+    else if (level === 'warn' || level === 'error') sdkComplaints.push(line.slice(0, 500));
   };
   return { trace: sink('trace'), debug: sink('debug'), info: sink('info'), warn: sink('warn'), error: sink('error'), getChild: (ns) => quietLogger(`${prefix}:${ns}`) };
 }

@@ -84,7 +84,7 @@ export class BollwerkServer {
       await this.#waitReady(null);
       return this;
     }
-    if (!existsSync(this.jar)) {
+    if (!process.env.BOLLWERK_IT_SERVER_COMMAND && !existsSync(this.jar)) {
       throw new Error(`Server jar ${this.jar} does not exist: build it first with ` +
         '`bin/with-jdk ./mvnw -B -DskipTests -pl matrix-core,server install` (or run `./mvnw verify` from the root)');
     }
@@ -103,7 +103,12 @@ export class BollwerkServer {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     this.startCount += 1;
     log.write(`\n===== clients-it: start #${this.startCount} of ${this.jar} on port ${this.port} at ${new Date().toISOString()} =====\n`);
-    const proc = spawn(javaBinary(), [...javaOpts, '-jar', this.jar], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BOLLWERK_IT_SERVER_COMMAND: another way to launch the server (a profiler, a wrapper script),
+    // run by the shell with the same environment; `exec` it so that SIGTERM reaches the server.
+    const command = process.env.BOLLWERK_IT_SERVER_COMMAND;
+    const proc = command
+      ? spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(javaBinary(), [...javaOpts, '-jar', this.jar], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
     this.proc = proc;
@@ -153,8 +158,10 @@ export class BollwerkServer {
     this.proc = null;
     if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode, graceful: false };
     proc.kill('SIGTERM');
-    const timeout = sleep(STOP_TIMEOUT_MS).then(() => null);
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS); });
     const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
     if (result) return { ...result, graceful: true };
     proc.kill('SIGKILL');
     return { ...(await this.exited), graceful: false };
