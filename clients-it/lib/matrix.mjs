@@ -6,6 +6,12 @@ import * as sdk from 'matrix-js-sdk';
 
 const VERBOSE = Boolean(process.env.BOLLWERK_IT_VERBOSE);
 
+// Parts of js-sdk log through the console directly (module loggers made at import time), at
+// debug level, a line per event. Keep warnings and errors; the rest with BOLLWERK_IT_VERBOSE=1.
+if (!VERBOSE) {
+  for (const level of ['log', 'info', 'debug', 'trace']) console[level] = () => {};
+}
+
 // ---------------------------------------------------------------- HTTP recording
 
 /** Every request that ended in a status >= 400 or a network error, in order. */
@@ -22,6 +28,7 @@ export async function recordingFetch(input, init = {}) {
   const url = typeof input === 'string' ? input : input.url ?? String(input);
   const method = (init.method || (typeof input === 'object' && input.method) || 'GET').toUpperCase();
   let res;
+  const t0 = Date.now();
   try {
     res = await fetch(input, init);
   } catch (e) {
@@ -35,7 +42,7 @@ export async function recordingFetch(input, init = {}) {
     try { body = (await res.clone().text()).slice(0, 400); } catch { /* unreadable */ }
     httpFailures.push({ at: Date.now(), method, path: redact(url), status: res.status, body });
   }
-  if (VERBOSE) process.stderr.write(`[http] ${method} ${redact(url)} -> ${res.status}\n`);
+  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(17, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
   return res;
 }
 
@@ -63,13 +70,17 @@ export const state = { failed: false };
 export function scenario(name, fn, { timeout = 60_000, ...opts } = {}) {
   return test(name, { timeout, ...opts }, async (t) => {
     const mark = httpFailures.length;
+    const sdkMark = sdkComplaints.length;
     try {
       await fn(t);
     } catch (e) {
       state.failed = true;
       const lines = describeFailuresSince(mark);
-      if (lines.length) {
-        const err = new Error(`${e.message}\n  HTTP requests that failed during this test:\n${lines.join("\n")}`);
+      const complaints = [...new Set(sdkComplaints.slice(sdkMark))].slice(-10).map((l) => `    ${l}`);
+      if (lines.length || complaints.length) {
+        const err = new Error(e.message +
+          (lines.length ? `\n  HTTP requests that failed during this test:\n${lines.join('\n')}` : '') +
+          (complaints.length ? `\n  js-sdk warnings and errors during this test (last 10):\n${complaints.join('\n')}` : ''));
         err.stack = `${err.message}\n${(e.stack || '').split('\n').filter((l) => l.trim().startsWith('at ')).join('\n')}`;
         throw err;
       }
@@ -120,11 +131,32 @@ export async function passwordLogin(baseUrl, user, password) {
 }
 
 /**
+ * Logs the server admin in. Bollwerk creates that admin in an ApplicationRunner, which may run
+ * just after the server already answers /versions: retry a refused login for up to 10 s, and
+ * say so, rather than fail at random.
+ */
+async function adminLogin(server) {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const admin = await passwordLogin(server.baseUrl, server.adminUser, server.adminPassword);
+      if (Date.now() - t0 > 50) {
+        process.stderr.write(`[clients-it] note: the admin could log in only ${((Date.now() - t0) / 1000).toFixed(1)} s after /versions answered 200\n`);
+      }
+      return admin;
+    } catch (e) {
+      if (Date.now() - t0 > 10_000) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
  * Logs the admin in and creates users through PUT /_synapse/admin/v2/users/{userId}.
  * Names get a per-run suffix so the tests can run again against the same server.
  */
 export async function provisionUsers(server, names) {
-  const admin = await passwordLogin(server.baseUrl, server.adminUser, server.adminPassword);
+  const admin = await adminLogin(server);
   const serverName = admin.user_id.slice(admin.user_id.indexOf(':') + 1);
   const users = {};
   for (const name of names) {
@@ -142,9 +174,14 @@ export async function provisionUsers(server, names) {
 
 // ---------------------------------------------------------------- js-sdk clients
 
+/** js-sdk's warnings and errors, reported with a failing test (they are noise when all passes). */
+const sdkComplaints = [];
+
 function quietLogger(prefix = 'js-sdk') {
   const sink = (level) => (...msg) => {
-    if (VERBOSE || level === 'error') process.stderr.write(`[${prefix}] ${level}: ${msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}\n`);
+    const line = `[${prefix}] ${level}: ${msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`;
+    if (VERBOSE) process.stderr.write(`${line}\n`);
+    else if (level === 'warn' || level === 'error') sdkComplaints.push(line.slice(0, 500));
   };
   return { trace: sink('trace'), debug: sink('debug'), info: sink('info'), warn: sink('warn'), error: sink('error'), getChild: (ns) => quietLogger(`${prefix}:${ns}`) };
 }

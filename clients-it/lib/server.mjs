@@ -84,7 +84,7 @@ export class BollwerkServer {
       await this.#waitReady(null);
       return this;
     }
-    if (!existsSync(this.jar)) {
+    if (!process.env.BOLLWERK_IT_SERVER_COMMAND && !existsSync(this.jar)) {
       throw new Error(`Server jar ${this.jar} does not exist: build it first with ` +
         '`bin/with-jdk ./mvnw -B -DskipTests -pl matrix-core,server install` (or run `./mvnw verify` from the root)');
     }
@@ -103,7 +103,12 @@ export class BollwerkServer {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     this.startCount += 1;
     log.write(`\n===== clients-it: start #${this.startCount} of ${this.jar} on port ${this.port} at ${new Date().toISOString()} =====\n`);
-    const proc = spawn(javaBinary(), [...javaOpts, '-jar', this.jar], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BOLLWERK_IT_SERVER_COMMAND: another way to launch the server (a profiler, a wrapper script),
+    // run by the shell with the same environment; `exec` it so that SIGTERM reaches the server.
+    const command = process.env.BOLLWERK_IT_SERVER_COMMAND;
+    const proc = command
+      ? spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(javaBinary(), [...javaOpts, '-jar', this.jar], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout.pipe(log, { end: false });
     proc.stderr.pipe(log, { end: false });
     this.proc = proc;
@@ -113,8 +118,10 @@ export class BollwerkServer {
     });
     killOnExit.add(proc);
     this.exited.then(() => killOnExit.delete(proc));
+    const t0 = Date.now();
     try {
       await this.#waitReady(this.exited);
+      process.stderr.write(`[clients-it] ${this.name} server ready at ${this.baseUrl} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     } catch (e) {
       this.keepDataDir = true;
       await this.stop().catch(() => {});
@@ -147,15 +154,21 @@ export class BollwerkServer {
   }
 
   /** SIGTERM, wait for the exit (SIGKILL after 30 s). Returns {code, signal, graceful}. */
-  async stop() {
+  async stop({ graceMs = STOP_TIMEOUT_MS } = {}) {
     if (this.external || !this.proc) return null;
     const proc = this.proc;
     this.proc = null;
     if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode, graceful: false };
+    const t0 = Date.now();
     proc.kill('SIGTERM');
-    const timeout = sleep(STOP_TIMEOUT_MS).then(() => null);
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), graceMs); });
     const result = await Promise.race([this.exited, timeout]);
-    if (result) return { ...result, graceful: true };
+    clearTimeout(timer);
+    if (result) {
+      process.stderr.write(`[clients-it] ${this.name} server exited ${((Date.now() - t0) / 1000).toFixed(1)} s after SIGTERM (code ${result.code}, signal ${result.signal})\n`);
+      return { ...result, graceful: true, seconds: (Date.now() - t0) / 1000 };
+    }
     proc.kill('SIGKILL');
     return { ...(await this.exited), graceful: false };
   }
@@ -178,9 +191,10 @@ export class BollwerkServer {
 
   /** Stops the server; removes the temp dir unless a test failed (then prints where it is). */
   async dispose({ failed = false } = {}) {
-    await this.stop();
+    // 10 s, then SIGKILL: a server may hold open /sync long-polls for their full timeout.
+    await this.stop({ graceMs: 10_000 });
     if (this.external) return;
-    if (failed || this.keepDataDir) {
+    if (failed || this.keepDataDir || process.env.BOLLWERK_IT_KEEP_DATA) {
       if (!this.tailPrinted) this.#printTail();
       process.stderr.write(`[clients-it] kept ${this.dataDir} for inspection\n`);
     } else {

@@ -27,6 +27,8 @@ if (files.length === 0) {
   files = readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join('test', f));
 }
 // One file at a time: each starts its own server, and the machine has two cores.
-const child = spawn(node, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...options, ...files], { cwd: root, stdio: 'inherit' });
+// --test-force-exit: js-sdk arms a timer for each request's local timeout (up to 110 s for a
+// long-poll /sync) and never clears it, which would keep each test file alive that long.
+const child = spawn(node, ['--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...options, ...files], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -84,6 +84,21 @@ async function assertLocalEchoesResolved(client, roomId, sent) {
   }
 }
 
+scenario('an idle client\'s /sync long-poll waits when nothing is new instead of returning at once', async () => {
+  // Runs first, while carol has nothing in her account: a /sync that answers at once with the
+  // same next_batch makes every app spin in a busy loop of requests.
+  const carol = await passwordLogin(server.baseUrl, users.carol.localpart, users.carol.password);
+  const first = await raw(server.baseUrl, 'GET', '/_matrix/client/v3/sync?timeout=0', { token: carol.access_token });
+  assert.equal(first.status, 200, show('GET', '/_matrix/client/v3/sync?timeout=0', first));
+  const path = `/_matrix/client/v3/sync?timeout=3000&since=${encodeURIComponent(first.body.next_batch)}`;
+  const t0 = Date.now();
+  const next = await raw(server.baseUrl, 'GET', path, { token: carol.access_token });
+  const waited = Date.now() - t0;
+  assert.equal(next.status, 200, show('GET', path, next));
+  const summary = JSON.stringify({ next_batch: next.body.next_batch, account_data: (next.body.account_data?.events ?? []).map((e) => e.type), rooms: Object.keys(next.body.rooms?.join ?? {}) });
+  assert.ok(waited >= 2500, `GET ${path} with nothing new should wait ~3 s, but answered after ${waited} ms with ${summary}`);
+});
+
 scenario('alice and bob log in with matrix-js-sdk and their first sync reaches PREPARED', async () => {
   try {
     const [aliceCreds, bobCreds] = await Promise.all([sdkLogin(server.baseUrl, users.alice), sdkLogin(server.baseUrl, users.bob)]);
@@ -110,11 +125,10 @@ scenario('alice creates a private room and invites bob; bob sees the invite thro
       { what: 'alice\'s sync to show her joined to the new room' });
     assert.equal(alice.getRoom(roomId).name, name, 'alice\'s client shows the room name');
 
-    const invited = waitFor(bob, RoomEvent.MyMembership, (room, membership) => room.roomId === roomId && membership === KnownMembership.Invite,
-      { what: 'bob\'s sync to deliver the invite' });
     await alice.invite(roomId, users.bob.userId);
-    await invited;
-    assert.equal(bob.getRoom(roomId).getMyMembership(), KnownMembership.Invite);
+    await eventually(() => bob.getRoom(roomId)?.getMyMembership() === KnownMembership.Invite,
+      { what: 'bob\'s sync to deliver the invite' });
+    assert.equal(bob.getRoom(roomId).name, name, 'bob\'s client shows the room name in the invite');
 
     const aliceSeesJoin = waitFor(alice, RoomMemberEvent.Membership, (_ev, member) => member.roomId === roomId && member.userId === users.bob.userId && member.membership === KnownMembership.Join,
       { what: 'alice\'s sync to show bob joining' });
@@ -166,6 +180,68 @@ scenario('alice and bob exchange 20 messages each way; each side receives them i
   const ids = sentByAlice.map((s) => bob.getRoom(roomId).findEventById(s.eventId)?.getId());
   assert.deepEqual(ids, sentByAlice.map((s) => s.eventId), 'bob sees alice\'s messages under the same event IDs that her sends returned');
 }, { timeout: 120_000 });
+
+/** A raw /sync loop for one access token, to look at exactly what the server sends a device. */
+class RawSync {
+  constructor(token) { this.token = token; this.filter = encodeURIComponent(JSON.stringify({ room: { timeline: { limit: 50 } } })); }
+
+  async start() {
+    const path = `/_matrix/client/v3/sync?timeout=0&filter=${this.filter}`;
+    const res = await raw(server.baseUrl, 'GET', path, { token: this.token });
+    assert.equal(res.status, 200, show('GET', path, res));
+    this.since = res.body.next_batch;
+    return this;
+  }
+
+  /** Long-polls until `found(timeline events of roomId so far)` is truthy; 5 rounds of 10 s at most. */
+  async until(roomId, found) {
+    const events = [];
+    for (let i = 0; i < 5; i++) {
+      const path = `/_matrix/client/v3/sync?timeout=10000&since=${encodeURIComponent(this.since)}&filter=${this.filter}`;
+      const res = await raw(server.baseUrl, 'GET', path, { token: this.token });
+      assert.equal(res.status, 200, show('GET', path, res));
+      events.push(...(res.body.rooms?.join?.[roomId]?.timeline?.events ?? []));
+      this.since = res.body.next_batch;
+      if (found(events)) break;
+    }
+    return events;
+  }
+}
+
+scenario('the sending device\'s own /sync returns its message with unsigned.transaction_id, which js-sdk needs for local echo', async () => {
+  const { aliceCreds, bobCreds } = await loggedIn();
+  const roomId = await inRoom();
+  const [mine, theirs] = await Promise.all([new RawSync(aliceCreds.access_token).start(), new RawSync(bobCreds.access_token).start()]);
+  const txnId = `echo-probe-${Date.now()}`;
+  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txnId}`;
+  const sent = await raw(server.baseUrl, 'PUT', path, { token: aliceCreds.access_token, body: { msgtype: 'm.text', body: 'echo probe' } });
+  assert.equal(sent.status, 200, show('PUT', path, sent));
+  const pick = (events) => events.find((e) => e.event_id === sent.body.event_id);
+  const echo = pick(await mine.until(roomId, pick));
+  assert.ok(echo, `alice's incremental /sync delivers her message ${sent.body.event_id}`);
+  assert.equal(echo.unsigned?.transaction_id, txnId, `alice's /sync carries unsigned.transaction_id on her own message; got ${JSON.stringify(echo)}`);
+  const other = pick(await theirs.until(roomId, pick));
+  assert.ok(other, `bob's incremental /sync delivers alice's message ${sent.body.event_id}`);
+  assert.equal(other.unsigned?.transaction_id, undefined, 'bob\'s /sync does not carry alice\'s transaction ID');
+});
+
+scenario('resending a message with the same transaction ID returns the same event ID and creates no second message', async () => {
+  const { aliceCreds } = await loggedIn();
+  const roomId = await inRoom();
+  const sync = await new RawSync(aliceCreds.access_token).start();
+  const body = { msgtype: 'm.text', body: `retried ${Date.now()}` };
+  const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/retry-${Date.now()}`;
+  const first = await raw(server.baseUrl, 'PUT', path, { token: aliceCreds.access_token, body });
+  assert.equal(first.status, 200, show('PUT', path, first));
+  const again = await raw(server.baseUrl, 'PUT', path, { token: aliceCreds.access_token, body });
+  assert.equal(again.status, 200, show('PUT', path, again));
+  assert.equal(again.body.event_id, first.body.event_id, 'the retry returns the event ID of the first send');
+  const marker = await raw(server.baseUrl, 'PUT', path.replace(/retry-\d+$/, `marker-${Date.now()}`), { token: aliceCreds.access_token, body: { msgtype: 'm.text', body: 'after the retry' } });
+  assert.equal(marker.status, 200, show('PUT', 'send (marker)', marker));
+  const events = await sync.until(roomId, (evs) => evs.some((e) => e.event_id === marker.body.event_id));
+  assert.ok(events.some((e) => e.event_id === marker.body.event_id), 'the /sync reached the marker message sent after the retry');
+  assert.equal(events.filter((e) => e.content?.body === body.body).length, 1, `the room holds the retried message once; /sync had ${JSON.stringify(events.map((e) => e.content?.body))}`);
+});
 
 scenario('a fresh client of bob pages back through 25 earlier messages in order, to the start of the room', async () => {
   const { alice } = await loggedIn();

@@ -40,7 +40,7 @@ class AccountStore {
 
     List<UserAccount> users(String tenantId, String afterUserId, int limit) {
         return db.sql().sql("SELECT user_id, tenant_id, admin, deactivated, locked, created_ts FROM users "
-                        + "WHERE (? IS NULL OR tenant_id = ?) AND user_id > ? ORDER BY user_id LIMIT ?")
+                        + "WHERE (CAST(? AS TEXT) IS NULL OR tenant_id = ?) AND user_id > ? ORDER BY user_id LIMIT ?")
                 .params(tenantId, tenantId, afterUserId, limit)
                 .query((rs, n) -> new UserAccount(rs.getString(1), rs.getString(2), rs.getInt(3) == 1,
                         rs.getInt(4) == 1, rs.getInt(5) == 1, rs.getLong(6)))
@@ -48,7 +48,7 @@ class AccountStore {
     }
 
     long countUsers(String tenantId) {
-        return db.sql().sql("SELECT COUNT(*) FROM users WHERE (? IS NULL OR tenant_id = ?)")
+        return db.sql().sql("SELECT COUNT(*) FROM users WHERE (CAST(? AS TEXT) IS NULL OR tenant_id = ?)")
                 .params(tenantId, tenantId).query(Long.class).single();
     }
 
@@ -132,7 +132,7 @@ class AccountStore {
     }
 
     void deleteTokensExcept(String userId, String keepDeviceId) {
-        db.sql().sql("DELETE FROM access_tokens WHERE user_id = ? AND (? IS NULL OR device_id <> ?)")
+        db.sql().sql("DELETE FROM access_tokens WHERE user_id = ? AND (CAST(? AS TEXT) IS NULL OR device_id <> ?)")
                 .params(userId, keepDeviceId, keepDeviceId).update();
     }
 

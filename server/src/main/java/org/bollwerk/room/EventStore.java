@@ -120,7 +120,7 @@ class EventStore {
 
     List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive, int limit,
                                 boolean newestFirst) {
-        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE relates_to = ? AND (? IS NULL OR rel_type = ?) "
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE relates_to = ? AND (CAST(? AS TEXT) IS NULL OR rel_type = ?) "
                         + "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering "
                         + (newestFirst ? "DESC" : "ASC") + " LIMIT ?")
                 .params(eventId, relType, relType, fromExclusive, toInclusive, limit).query(EventStore::row).list();

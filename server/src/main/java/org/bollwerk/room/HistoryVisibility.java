@@ -36,9 +36,9 @@ class HistoryVisibility {
     private static boolean maysee(StoredEvent event, String userId, List<Map.Entry<Long, String>> memberships,
                                   List<Map.Entry<Long, String>> visibilities, String currentMembership) {
         long at = event.streamOrdering();
-        // The user's own membership event shows the membership it sets; others see the state before them.
-        String membership = userId.equals(event.stateKey()) && "m.room.member".equals(event.type())
-                ? event.membership() : valueBefore(memberships, at, "leave");
+        // Users always see their own membership events (the invite, kick or ban that concerns them).
+        if (userId.equals(event.stateKey()) && "m.room.member".equals(event.type())) return true;
+        String membership = valueBefore(memberships, at, "leave");
         String visibility = valueBefore(visibilities, at, "shared");
         if ("join".equals(membership)) return true;
         return switch (visibility) {

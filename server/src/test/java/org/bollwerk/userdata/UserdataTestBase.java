@@ -1,12 +1,8 @@
 package org.bollwerk.userdata;
 
 import org.bollwerk.account.AccountService;
-import org.bollwerk.account.LoginGuard;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.testsupport.TestDatabase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,23 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real server on a random port with a fresh SQLite data directory, shared by all integration tests of
+ * A real server on a random port with a fresh data directory (SQLite, or PostgreSQL via {@link TestDatabase}), shared by all integration tests of
  * the filter and userdata features (one Spring context), plus a small Matrix client for them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(UserdataTestBase.AllowLogins.class)
 public abstract class UserdataTestBase {
 
-    /** Until the rate-limit feature provides the real {@link LoginGuard}, logins are let through. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class AllowLogins {
-        @Bean
-        @ConditionalOnMissingBean(LoginGuard.class)
-        LoginGuard allowAllLogins() {
-            return (clientIp, userId) -> {
-            };
-        }
-    }
     private static final Path DATA_DIR;
     private static final AtomicInteger USERS = new AtomicInteger();
 
@@ -60,7 +45,7 @@ public abstract class UserdataTestBase {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("bollwerk.data-dir", DATA_DIR::toString);
+        TestDatabase.register(registry, DATA_DIR);
         registry.add("bollwerk.server-name", () -> "localhost");
         registry.add("bollwerk.rate-limit.enabled", () -> "false");
     }

@@ -1,0 +1,5 @@
+package org.bollwerk.userdata;
+
+/** A user's public profile; either field may be null. */
+public record Profile(String displayName, String avatarUrl) {
+}

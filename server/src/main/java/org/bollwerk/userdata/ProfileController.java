@@ -1,0 +1,103 @@
+package org.bollwerk.userdata;
+
+import org.bollwerk.account.Requester;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.web.JsonBody;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /profile/...} and {@code /user_directory/search}. */
+@RestController
+@RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
+class ProfileController {
+    static final int DIRECTORY_DEFAULT_LIMIT = 10;
+    static final int DIRECTORY_MAX_LIMIT = 50;
+
+    private final ProfileService profiles;
+
+    ProfileController(ProfileService profiles) {
+        this.profiles = profiles;
+    }
+
+    @GetMapping("/profile/{userId}")
+    Map<String, Object> profile(Requester requester, @PathVariable String userId) {
+        Profile profile = lookup(userId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (profile.displayName() != null) body.put("displayname", profile.displayName());
+        if (profile.avatarUrl() != null) body.put("avatar_url", profile.avatarUrl());
+        return body;
+    }
+
+    @GetMapping("/profile/{userId}/displayname")
+    Map<String, Object> displayName(Requester requester, @PathVariable String userId) {
+        Profile profile = lookup(userId);
+        return profile.displayName() == null ? Map.of() : Map.of("displayname", profile.displayName());
+    }
+
+    @GetMapping("/profile/{userId}/avatar_url")
+    Map<String, Object> avatarUrl(Requester requester, @PathVariable String userId) {
+        Profile profile = lookup(userId);
+        return profile.avatarUrl() == null ? Map.of() : Map.of("avatar_url", profile.avatarUrl());
+    }
+
+    @PutMapping("/profile/{userId}/displayname")
+    Map<String, Object> setDisplayName(Requester requester, @PathVariable String userId,
+                                       @RequestBody(required = false) byte[] raw) {
+        ownOnly(requester, userId);
+        ObjectNode body = Json.parseObject(raw);
+        if (!body.has("displayname")) throw MatrixException.missingParam("Missing 'displayname'");
+        profiles.setDisplayName(userId, JsonBody.string(body, "displayname", false));
+        return Map.of();
+    }
+
+    @PutMapping("/profile/{userId}/avatar_url")
+    Map<String, Object> setAvatarUrl(Requester requester, @PathVariable String userId,
+                                     @RequestBody(required = false) byte[] raw) {
+        ownOnly(requester, userId);
+        ObjectNode body = Json.parseObject(raw);
+        if (!body.has("avatar_url")) throw MatrixException.missingParam("Missing 'avatar_url'");
+        profiles.setAvatarUrl(userId, JsonBody.string(body, "avatar_url", false));
+        return Map.of();
+    }
+
+    @PostMapping("/user_directory/search")
+    Map<String, Object> search(Requester requester, @RequestBody(required = false) byte[] raw) {
+        ObjectNode body = Json.parseObject(raw);
+        String term = JsonBody.string(body, "search_term", true);
+        Long requested = JsonBody.integer(body, "limit");
+        int limit = requested == null ? DIRECTORY_DEFAULT_LIMIT
+                : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));
+        String trimmed = term.strip();
+        if (trimmed.isEmpty()) return Map.of("results", List.of(), "limited", false);
+        List<ProfileService.DirectoryEntry> hits = profiles.search(requester.tenantId(), trimmed, limit + 1);
+        List<Map<String, Object>> results = hits.stream().limit(limit).map(hit -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("user_id", hit.userId());
+            if (hit.displayName() != null) entry.put("display_name", hit.displayName());
+            if (hit.avatarUrl() != null) entry.put("avatar_url", hit.avatarUrl());
+            return entry;
+        }).toList();
+        return Map.of("results", results, "limited", hits.size() > limit);
+    }
+
+    private Profile lookup(String userId) {
+        UserId.parse(userId);
+        return profiles.profile(userId).orElseThrow(() -> MatrixException.notFound("Profile not found"));
+    }
+
+    static void ownOnly(Requester requester, String userId) {
+        if (!requester.userId().equals(userId)) throw MatrixException.forbidden("You may only change your own data");
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * A user's own data: profile (display name, avatar), account data (global and per room), push rules,
+ * pushers, presence, the user directory and small endpoints clients expect at start-up.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "User data")
+package org.bollwerk.userdata;

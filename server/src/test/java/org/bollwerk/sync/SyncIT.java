@@ -1,0 +1,163 @@
+package org.bollwerk.sync;
+
+import org.bollwerk.testsupport.ClientApiTestBase;
+import org.bollwerk.testsupport.MatrixHttp;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyncIT extends ClientApiTestBase {
+
+    private JsonNode sync(User user, String since, int timeoutMs) {
+        String query = "/sync?timeout=" + timeoutMs + (since == null ? "" : "&since=" + since);
+        return ok(get(user, query));
+    }
+
+    @Test
+    void initialSyncHasJoinedRoomsWithStateTimelineAndSummary() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        ok(send(alice, roomId, "hi bob"));
+        JsonNode body = sync(bob, null, 0);
+        JsonNode joined = body.path("rooms").path("join").path(roomId);
+        assertThat(joined.isMissingNode()).isFalse();
+        assertThat(joined.path("timeline").path("events").toString()).contains("hi bob");
+        assertThat(joined.path("summary").path("m.heroes").toString()).contains(alice.userId());
+        assertThat(joined.path("summary").path("m.joined_member_count").asInt()).isEqualTo(2);
+        assertThat(body.path("account_data").path("events").toString()).contains("m.push_rules");
+        assertThat(body.path("next_batch").asString()).startsWith("s");
+    }
+
+    @Test
+    void aWaitingSyncWakesForANewMessageAndEchoesTheTransactionIdToTheSenderOnly() throws Exception {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        String bobSince = sync(bob, null, 0).path("next_batch").asString();
+        String aliceSince = sync(alice, null, 0).path("next_batch").asString();
+        CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(bob, bobSince, 20_000));
+        Thread.sleep(300);
+        ok(send(alice, roomId, "echo-txn", Map.of("msgtype", "m.text", "body", "wake up")));
+        JsonNode woken = waiting.get();
+        JsonNode event = woken.path("rooms").path("join").path(roomId).path("timeline").path("events").get(0);
+        assertThat(event.path("content").path("body").asString()).isEqualTo("wake up");
+        assertThat(event.path("unsigned").has("transaction_id")).isFalse();
+        JsonNode own = sync(alice, aliceSince, 0).path("rooms").path("join").path(roomId).path("timeline").path("events").get(0);
+        assertThat(own.path("unsigned").path("transaction_id").asString()).isEqualTo("echo-txn");
+    }
+
+    @Test
+    void invitesAppearWithStrippedStateAndLeavesInTheLeaveSection() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String since = sync(bob, null, 0).path("next_batch").asString();
+        String roomId = createRoom(alice, Map.of("preset", "private_chat", "name", "Secret plans",
+                "invite", List.of(bob.userId())));
+        JsonNode invite = sync(bob, since, 0).path("rooms").path("invite").path(roomId);
+        assertThat(invite.path("invite_state").path("events").toString()).contains("Secret plans", "m.room.join_rules");
+        ok(post(bob, room(roomId) + "/join", Map.of()));
+        String afterJoin = sync(bob, since, 0).path("next_batch").asString();
+        ok(post(alice, room(roomId) + "/kick", Map.of("user_id", bob.userId())));
+        JsonNode leave = sync(bob, afterJoin, 0).path("rooms").path("leave").path(roomId);
+        assertThat(leave.path("timeline").path("events").toString()).contains("\"membership\":\"leave\"");
+    }
+
+    @Test
+    void aLongGapGivesALimitedTimelineWhosePrevBatchPaginates() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        String since = sync(bob, null, 0).path("next_batch").asString();
+        for (int i = 1; i <= 15; i++) ok(send(alice, roomId, "gap" + i));
+        String filter = MatrixHttp.encode("{\"room\":{\"timeline\":{\"limit\":5}}}");
+        JsonNode timeline = ok(get(bob, "/sync?since=" + since + "&filter=" + filter)).path("rooms").path("join")
+                .path(roomId).path("timeline");
+        assertThat(timeline.path("limited").asBoolean()).isTrue();
+        assertThat(timeline.path("events")).hasSize(5);
+        assertThat(timeline.path("events").get(4).path("content").path("body").asString()).isEqualTo("gap15");
+        JsonNode older = ok(get(bob, room(roomId) + "/messages?dir=b&limit=3&from=" + timeline.path("prev_batch").asString()));
+        assertThat(older.path("chunk").get(0).path("content").path("body").asString()).isEqualTo("gap10");
+    }
+
+    @Test
+    void typingAndReceiptsArriveAsEphemeralEvents() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        String eventId = ok(send(alice, roomId, "read me")).get("event_id").asString();
+        String since = sync(alice, null, 0).path("next_batch").asString();
+        ok(put(bob, room(roomId) + "/typing/" + MatrixHttp.encode(bob.userId()), Map.of("typing", true, "timeout", 10_000)));
+        ok(post(bob, room(roomId) + "/receipt/m.read/" + MatrixHttp.encode(eventId), Map.of()));
+        JsonNode ephemeral = sync(alice, since, 0).path("rooms").path("join").path(roomId).path("ephemeral").path("events");
+        assertThat(ephemeral.toString()).contains("m.typing", bob.userId(), "m.receipt", eventId);
+        refused(put(bob, room(roomId) + "/typing/" + MatrixHttp.encode(alice.userId()), Map.of("typing", true)),
+                403, "M_FORBIDDEN");
+        refused(post(bob, room(roomId) + "/receipt/m.bogus/" + MatrixHttp.encode(eventId), Map.of()), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
+    void badSyncParametersAreRefused() {
+        User alice = newUser("alice");
+        refused(get(alice, "/sync?since=garbage"), 400, "M_INVALID_PARAM");
+        refused(get(alice, "/sync?timeout=soon"), 400, "M_INVALID_PARAM");
+        refused(get(alice, "/sync?set_presence=dancing"), 400, "M_INVALID_PARAM");
+        refused(get(alice, "/sync?filter=unknown-filter-id"), 404, "M_NOT_FOUND");
+        refused(http.get(V3 + "/sync", null), 401, "M_MISSING_TOKEN");
+        JsonNode future = sync(alice, "s999999999_0", 0);
+        assertThat(future.path("next_batch").asString()).isNotEqualTo("s999999999_0");
+    }
+
+    /**
+     * The stream design's promise: whatever order concurrent writes commit in, a client that keeps
+     * syncing receives every acknowledged message exactly once.
+     */
+    @Test
+    void concurrentSendersNeverLoseOrDuplicateAMessageForASyncingClient() throws Exception {
+        User reader = newUser("reader");
+        List<User> senders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) senders.add(newUser("sender"));
+        String roomId = privateRoomWith(reader, senders.toArray(User[]::new));
+        String since = sync(reader, null, 0).path("next_batch").asString();
+
+        Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sending = new ArrayList<>();
+            for (User sender : senders) {
+                sending.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        acknowledged.add(ok(send(sender, roomId, sender.userId() + "#" + i)).get("event_id").asString());
+                    }
+                }));
+            }
+            String token = since;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                JsonNode body = ok(get(reader, "/sync?timeout=1000&since=" + token
+                        + "&filter=" + MatrixHttp.encode("{\"room\":{\"timeline\":{\"limit\":1000}}}")));
+                body.path("rooms").path("join").path(roomId).path("timeline").path("events").forEach(e -> {
+                    if (e.path("type").asString().equals("m.room.message")) received.add(e.path("event_id").asString());
+                });
+                token = body.path("next_batch").asString();
+                if (sending.stream().allMatch(Future::isDone) && received.size() >= acknowledged.size()) break;
+            }
+            for (Future<?> f : sending) f.get();
+        }
+        assertThat(acknowledged).hasSize(100);
+        assertThat(received).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(received)).isEqualTo(acknowledged);
+    }
+}

@@ -1,0 +1,60 @@
+package org.bollwerk.testsupport;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Gives every Spring test context its own real database: a fresh SQLite file in a temporary data
+ * directory by default, or, with {@code -Dbollwerk.test.database=postgresql}, a fresh schema in the
+ * machine's PostgreSQL ({@code -Dbollwerk.test.postgres.url}, default the local {@code test} database).
+ * So the whole suite runs unchanged on both databases and no test sees another's data.
+ */
+public class TestDatabaseEnvironment implements EnvironmentPostProcessor {
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> props = new HashMap<>();
+        if (!environment.containsProperty("bollwerk.data-dir")) {
+            try {
+                props.put("bollwerk.data-dir", Files.createTempDirectory("bollwerk-test-").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if ("postgresql".equals(System.getProperty("bollwerk.test.database"))
+                && !environment.containsProperty("bollwerk.database.url")) {
+            String base = System.getProperty("bollwerk.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+            String user = System.getProperty("bollwerk.test.postgres.user", "postgres");
+            String schema = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            createSchema(base, user, schema);
+            props.put("bollwerk.database.url", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            props.put("bollwerk.database.user", user);
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("bollwerk-test-database", props));
+    }
+
+    private static void createSchema(String url, String user, String schema) {
+        try (Connection c = DriverManager.getConnection(url, user, "")) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create test schema in PostgreSQL at " + url, e);
+        }
+    }
+
+    public static Path dataDir(ConfigurableEnvironment environment) {
+        return Path.of(environment.getRequiredProperty("bollwerk.data-dir"));
+    }
+}
