@@ -44,8 +44,6 @@ class DeviceLists {
     /** What {@code userId} must learn about in (from, to]. */
     Changes between(String userId, long fromExclusive, long toInclusive) {
         if (toInclusive <= fromExclusive) return new Changes(List.of(), List.of());
-        Set<String> sharing = rooms.usersSharingRoomWith(userId);
-        sharing.add(userId);
         Set<String> changed = new LinkedHashSet<>(db.sql().sql("SELECT DISTINCT user_id FROM e2e_device_list_changes "
                         + "WHERE stream_position > ? AND stream_position <= ?")
                 .params(fromExclusive, toInclusive).query(String.class).list());
@@ -61,6 +59,10 @@ class DeviceLists {
                 (joined ? changed : leftCandidates).add(change.userId());
             }
         }
+        if (changed.isEmpty() && leftCandidates.isEmpty()) return new Changes(List.of(), List.of());
+        // Only now, and only once, the possibly large set of users sharing a room with this one.
+        Set<String> sharing = rooms.usersSharingRoomWith(userId);
+        sharing.add(userId);
         changed.retainAll(sharing);
         leftCandidates.removeAll(sharing);
         return new Changes(List.copyOf(changed), leftCandidates.stream().sorted().toList());
