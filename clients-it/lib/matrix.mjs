@@ -28,6 +28,7 @@ export async function recordingFetch(input, init = {}) {
   const url = typeof input === 'string' ? input : input.url ?? String(input);
   const method = (init.method || (typeof input === 'object' && input.method) || 'GET').toUpperCase();
   let res;
+  const t0 = Date.now();
   try {
     res = await fetch(input, init);
   } catch (e) {
@@ -41,7 +42,7 @@ export async function recordingFetch(input, init = {}) {
     try { body = (await res.clone().text()).slice(0, 400); } catch { /* unreadable */ }
     httpFailures.push({ at: Date.now(), method, path: redact(url), status: res.status, body });
   }
-  if (VERBOSE) process.stderr.write(`[http] ${method} ${redact(url)} -> ${res.status}\n`);
+  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(17, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
   return res;
 }
 
@@ -130,11 +131,32 @@ export async function passwordLogin(baseUrl, user, password) {
 }
 
 /**
+ * Logs the server admin in. Bollwerk creates that admin in an ApplicationRunner, which may run
+ * just after the server already answers /versions: retry a refused login for up to 10 s, and
+ * say so, rather than fail at random.
+ */
+async function adminLogin(server) {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      const admin = await passwordLogin(server.baseUrl, server.adminUser, server.adminPassword);
+      if (Date.now() - t0 > 50) {
+        process.stderr.write(`[clients-it] note: the admin could log in only ${((Date.now() - t0) / 1000).toFixed(1)} s after /versions answered 200\n`);
+      }
+      return admin;
+    } catch (e) {
+      if (Date.now() - t0 > 10_000) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
  * Logs the admin in and creates users through PUT /_synapse/admin/v2/users/{userId}.
  * Names get a per-run suffix so the tests can run again against the same server.
  */
 export async function provisionUsers(server, names) {
-  const admin = await passwordLogin(server.baseUrl, server.adminUser, server.adminPassword);
+  const admin = await adminLogin(server);
   const serverName = admin.user_id.slice(admin.user_id.indexOf(':') + 1);
   const users = {};
   for (const name of names) {

@@ -118,8 +118,10 @@ export class BollwerkServer {
     });
     killOnExit.add(proc);
     this.exited.then(() => killOnExit.delete(proc));
+    const t0 = Date.now();
     try {
       await this.#waitReady(this.exited);
+      process.stderr.write(`[clients-it] ${this.name} server ready at ${this.baseUrl} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     } catch (e) {
       this.keepDataDir = true;
       await this.stop().catch(() => {});
@@ -152,17 +154,21 @@ export class BollwerkServer {
   }
 
   /** SIGTERM, wait for the exit (SIGKILL after 30 s). Returns {code, signal, graceful}. */
-  async stop() {
+  async stop({ graceMs = STOP_TIMEOUT_MS } = {}) {
     if (this.external || !this.proc) return null;
     const proc = this.proc;
     this.proc = null;
     if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode, graceful: false };
+    const t0 = Date.now();
     proc.kill('SIGTERM');
     let timer;
-    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS); });
+    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), graceMs); });
     const result = await Promise.race([this.exited, timeout]);
     clearTimeout(timer);
-    if (result) return { ...result, graceful: true };
+    if (result) {
+      process.stderr.write(`[clients-it] ${this.name} server exited ${((Date.now() - t0) / 1000).toFixed(1)} s after SIGTERM (code ${result.code}, signal ${result.signal})\n`);
+      return { ...result, graceful: true, seconds: (Date.now() - t0) / 1000 };
+    }
     proc.kill('SIGKILL');
     return { ...(await this.exited), graceful: false };
   }
@@ -185,9 +191,10 @@ export class BollwerkServer {
 
   /** Stops the server; removes the temp dir unless a test failed (then prints where it is). */
   async dispose({ failed = false } = {}) {
-    await this.stop();
+    // 10 s, then SIGKILL: a server may hold open /sync long-polls for their full timeout.
+    await this.stop({ graceMs: 10_000 });
     if (this.external) return;
-    if (failed || this.keepDataDir) {
+    if (failed || this.keepDataDir || process.env.BOLLWERK_IT_KEEP_DATA) {
       if (!this.tailPrinted) this.#printTail();
       process.stderr.write(`[clients-it] kept ${this.dataDir} for inspection\n`);
     } else {

@@ -84,6 +84,21 @@ async function assertLocalEchoesResolved(client, roomId, sent) {
   }
 }
 
+scenario('an idle client\'s /sync long-poll waits when nothing is new instead of returning at once', async () => {
+  // Runs first, while carol has nothing in her account: a /sync that answers at once with the
+  // same next_batch makes every app spin in a busy loop of requests.
+  const carol = await passwordLogin(server.baseUrl, users.carol.localpart, users.carol.password);
+  const first = await raw(server.baseUrl, 'GET', '/_matrix/client/v3/sync?timeout=0', { token: carol.access_token });
+  assert.equal(first.status, 200, show('GET', '/_matrix/client/v3/sync?timeout=0', first));
+  const path = `/_matrix/client/v3/sync?timeout=3000&since=${encodeURIComponent(first.body.next_batch)}`;
+  const t0 = Date.now();
+  const next = await raw(server.baseUrl, 'GET', path, { token: carol.access_token });
+  const waited = Date.now() - t0;
+  assert.equal(next.status, 200, show('GET', path, next));
+  const summary = JSON.stringify({ next_batch: next.body.next_batch, account_data: (next.body.account_data?.events ?? []).map((e) => e.type), rooms: Object.keys(next.body.rooms?.join ?? {}) });
+  assert.ok(waited >= 2500, `GET ${path} with nothing new should wait ~3 s, but answered after ${waited} ms with ${summary}`);
+});
+
 scenario('alice and bob log in with matrix-js-sdk and their first sync reaches PREPARED', async () => {
   try {
     const [aliceCreds, bobCreds] = await Promise.all([sdkLogin(server.baseUrl, users.alice), sdkLogin(server.baseUrl, users.bob)]);

@@ -5,8 +5,7 @@ import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.tenant.TenantService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +13,7 @@ import org.springframework.stereotype.Component;
  * if it does not exist. An existing account is left alone: its password is never overwritten silently.
  */
 @Component
-class AdminBootstrap implements ApplicationRunner {
+class AdminBootstrap implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
     private final AccountService accounts;
     private final BollwerkProperties.Admin admin;
@@ -26,8 +25,9 @@ class AdminBootstrap implements ApplicationRunner {
         this.serverName = tenants.defaultDomain();
     }
 
+    /** Runs before the web server starts, so the admin can log in as soon as the server answers. */
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         if (admin.user().isBlank()) return;
         if (admin.password().isBlank()) {
             throw new IllegalStateException("bollwerk.admin.user is set but bollwerk.admin.password "

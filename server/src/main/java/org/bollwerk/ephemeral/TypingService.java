@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public class TypingService {
     private static final long MAX_TIMEOUT_MS = 120_000;
     private final StreamNotifier notifier;
-    private final AtomicLong serial = new AtomicLong();
+    // Starts at the clock so serials in sync tokens keep growing across restarts.
+    private final AtomicLong serial = new AtomicLong(System.currentTimeMillis());
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
     private static final class Room {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StreamNotifier {
     private final AtomicLong committed = new AtomicLong();
     private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
 
     /** The highest position whose write (and every write below it) is committed. */
     public long current() {
@@ -42,7 +43,18 @@ public final class StreamNotifier {
         for (String key : waiter.keys) {
             waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
         }
+        if (shuttingDown) waiter.signal();
         return waiter;
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Wakes every waiter now and every later one at once: the node is going down. */
+    void shutdown() {
+        shuttingDown = true;
+        waiters.values().forEach(set -> set.forEach(Waiter::signal));
     }
 
     private void unregister(Waiter waiter) {

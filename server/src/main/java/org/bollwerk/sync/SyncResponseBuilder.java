@@ -93,7 +93,8 @@ class SyncResponseBuilder {
         roomsBody.put("knock", Map.of());
         body.put("rooms", roomsBody);
         List<ObjectNode> global = new ArrayList<>();
-        for (AccountDataEntry entry : accountData.globalChanges(user, from, upTo)) {
+        long accountDataFrom = since == null ? AccountDataService.INITIAL : from;
+        for (AccountDataEntry entry : accountData.globalChanges(user, accountDataFrom, upTo)) {
             if (filter.accountData().matches(null, entry.type(), user, false)) global.add(event(entry));
         }
         body.put("account_data", Map.of("events", global));

@@ -60,7 +60,9 @@ class SyncService {
             long typingSerial = typing.serial();
             SyncResponseBuilder.Result result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
             long remaining = deadline - System.nanoTime();
-            if (from == null || fullState || result.hasContent() || remaining <= 0) return result.body();
+            if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
+                return result.body();
+            }
             List<String> keys = new ArrayList<>();
             keys.add("user:" + requester.userId());
             for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());

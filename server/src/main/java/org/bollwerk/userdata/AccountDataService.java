@@ -22,6 +22,8 @@ import java.util.Set;
 public class AccountDataService {
     public static final String PUSH_RULES = "m.push_rules";
     public static final String FULLY_READ = "m.fully_read";
+    /** The "from" of an initial sync: everything, including the default push rules. */
+    public static final long INITIAL = -1;
     static final Set<String> SERVER_CONTROLLED = Set.of(PUSH_RULES, FULLY_READ);
     static final int MAX_TYPE_LENGTH = 255;
 
@@ -36,9 +38,9 @@ public class AccountDataService {
     }
 
     /**
-     * Global account data changed in (fromExclusive, toInclusive]. With {@code fromExclusive == 0} (an
-     * initial sync) it always contains {@code m.push_rules}, computed from the defaults if the user never
-     * changed a rule.
+     * Global account data changed in (fromExclusive, toInclusive]. An initial sync passes
+     * {@link #INITIAL}: then it always contains {@code m.push_rules}, computed from the defaults if the user
+     * never changed a rule. (An incremental sync from position 0 must not repeat them.)
      */
     public List<AccountDataEntry> globalChanges(String userId, long fromExclusive, long toInclusive) {
         List<AccountDataEntry> entries = new ArrayList<>();
@@ -47,7 +49,7 @@ public class AccountDataService {
             entries.add(new AccountDataEntry(row.type(), row.content()));
             hasPushRules |= PUSH_RULES.equals(row.type());
         }
-        if (fromExclusive <= 0 && !hasPushRules && store.get(userId, AccountDataStore.GLOBAL, PUSH_RULES).isEmpty()) {
+        if (fromExclusive == INITIAL && !hasPushRules && store.get(userId, AccountDataStore.GLOBAL, PUSH_RULES).isEmpty()) {
             entries.add(new AccountDataEntry(PUSH_RULES, pushRules.accountDataContent(userId)));
         }
         return entries;

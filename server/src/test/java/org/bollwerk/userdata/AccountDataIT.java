@@ -37,7 +37,7 @@ class AccountDataIT extends UserdataTestBase {
     @Test
     void syncSeesOnlyChangesInItsRangeAndAlwaysPushRulesFirstTime() {
         User alice = newUser("ad-sync");
-        List<AccountDataEntry> initial = accountData.globalChanges(alice.userId(), 0, Long.MAX_VALUE);
+        List<AccountDataEntry> initial = accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE);
         assertThat(initial).extracting(AccountDataEntry::type).containsExactly("m.push_rules");
         assertThat(initial.get(0).content().path("global").path("override").size()).isEqualTo(12);
 
@@ -48,7 +48,7 @@ class AccountDataIT extends UserdataTestBase {
 
         assertThat(accountData.globalChanges(alice.userId(), afterA, Long.MAX_VALUE))
                 .extracting(AccountDataEntry::type).containsExactly("org.example.b");
-        assertThat(accountData.globalChanges(alice.userId(), 0, Long.MAX_VALUE)).extracting(AccountDataEntry::type)
+        assertThat(accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE)).extracting(AccountDataEntry::type)
                 .containsExactlyInAnyOrder("org.example.a", "org.example.b", "m.push_rules");
         Map<String, List<AccountDataEntry>> rooms = accountData.roomChanges(alice.userId(), afterA, Long.MAX_VALUE);
         assertThat(rooms).containsOnlyKeys("!r:localhost");
@@ -112,7 +112,7 @@ class AccountDataIT extends UserdataTestBase {
         get(alice, room(alice, "!r:localhost", "org.x")).assertError(404, "M_NOT_FOUND");
         get(null, global(alice, "org.x")).assertError(401, "M_MISSING_TOKEN");
         put(null, global(alice, "org.x"), "{}").assertError(401, "M_MISSING_TOKEN");
-        assertThat(accountData.globalChanges(alice.userId(), 0, Long.MAX_VALUE))
+        assertThat(accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE))
                 .extracting(AccountDataEntry::type).containsExactly("m.push_rules");
     }
 }

@@ -104,7 +104,7 @@ class PushRulesIT extends UserdataTestBase {
     void changesAppearAsPushRulesAccountDataForSync() {
         User alice = newUser("pr-sync");
         put(alice, RULES + "sender/" + enc("@spam:localhost"), "{\"actions\":[]}").assertOk();
-        List<AccountDataEntry> changes = accountData.globalChanges(alice.userId(), 0, Long.MAX_VALUE);
+        List<AccountDataEntry> changes = accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE);
         assertThat(changes).extracting(AccountDataEntry::type).containsExactly("m.push_rules");
         assertThat(ids(changes.get(0).content().get("global").get("sender"))).containsExactly("@spam:localhost");
     }
@@ -131,7 +131,7 @@ class PushRulesIT extends UserdataTestBase {
         get(alice, RULES + "override/nope").assertError(404, "M_NOT_FOUND");
         get(alice, RULES + "override/nope/enabled").assertError(404, "M_NOT_FOUND");
         assertThat(get(alice, RULES).assertOk().body()).isEqualTo(before);
-        assertThat(accountData.globalChanges(alice.userId(), 0, Long.MAX_VALUE).get(0).content().get("global"))
+        assertThat(accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE).get(0).content().get("global"))
                 .isEqualTo(before);
     }
 
