@@ -30,7 +30,9 @@ public enum ErrCode {
     M_INVALID_SIGNATURE(400),
     M_BAD_ALIAS(400),
     M_CANNOT_LEAVE_SERVER_NOTICE_ROOM(403),
-    M_WEAK_PASSWORD(400);
+    M_WEAK_PASSWORD(400),
+    /** Key backup: the request names a backup version that is not the current one. */
+    M_WRONG_ROOM_KEYS_VERSION(403);
 
     private final int httpStatus;
 

@@ -13,10 +13,11 @@ import java.util.Map;
 /**
  * User-interactive authentication for sensitive operations (password change, device deletion):
  * the single stage {@code m.login.password}, re-checking the requester's own password. Stateless, so a
- * retry may reach any node.
+ * retry may reach any node. Public so other features can guard their own sensitive endpoints (e2ee:
+ * replacing cross-signing keys).
  */
 @Component
-class UserInteractiveAuth {
+public class UserInteractiveAuth {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final AccountService accounts;
 
@@ -25,7 +26,7 @@ class UserInteractiveAuth {
     }
 
     /** Returns normally when {@code body.auth} proves the requester's identity; else throws the 401 UIA answer. */
-    void require(Requester requester, JsonNode body) {
+    public void require(Requester requester, JsonNode body) {
         JsonNode auth = body == null ? null : body.get("auth");
         if (auth == null || !auth.isObject() || !auth.has("type")) throw challenge(null, null);
         String session = auth.path("session").isString() ? auth.path("session").asString() : null;

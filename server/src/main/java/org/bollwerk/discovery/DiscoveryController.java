@@ -22,14 +22,19 @@ class DiscoveryController {
     static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6");
 
     private final String publicBaseUrl;
+    private final boolean encryptByDefault;
 
-    DiscoveryController(BollwerkProperties props) {
+    DiscoveryController(BollwerkProperties props,
+                        @org.springframework.beans.factory.annotation.Value("${bollwerk.e2ee-default:private}") String e2eeDefault) {
         this.publicBaseUrl = props.publicBaseUrl();
+        this.encryptByDefault = !"off".equalsIgnoreCase(e2eeDefault.trim());
     }
 
+    /** {@code io.element.e2ee.default}: Element-family clients encrypt new chats unless the operator turned it off. */
     @GetMapping("/.well-known/matrix/client")
     Map<String, Object> wellKnown(HttpServletRequest request) {
-        return Map.of("m.homeserver", Map.of("base_url", baseUrl()));
+        return Map.of("m.homeserver", Map.of("base_url", baseUrl()),
+                "io.element.e2ee", Map.of("default", encryptByDefault));
     }
 
     /**

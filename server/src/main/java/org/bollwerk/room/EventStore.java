@@ -267,6 +267,21 @@ class EventStore {
                 .params(userA, userB).query(Integer.class).optional().isPresent();
     }
 
+    /** Users joined to at least one room the user is joined to (the user included). */
+    List<String> usersSharingJoinedRoom(String userId) {
+        return db.sql().sql("SELECT DISTINCT b.user_id FROM room_members a JOIN room_members b ON a.room_id = b.room_id "
+                        + "WHERE a.user_id = ? AND a.membership = 'join' AND b.membership = 'join'")
+                .param(userId).query(String.class).list();
+    }
+
+    /** Member events in (from, to] of the rooms the user has a membership row in, oldest first. */
+    List<StoredEvent> memberEventsInRoomsOf(String userId, long fromExclusive, long toInclusive) {
+        return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN room_members m ON m.room_id = e.room_id "
+                        + "WHERE m.user_id = ? AND e.type = 'm.room.member' AND e.stream_ordering > ? "
+                        + "AND e.stream_ordering <= ? ORDER BY e.stream_ordering")
+                .params(userId, fromExclusive, toInclusive).query(EventStore::row).list();
+    }
+
     // ---- aliases
 
     void insertAlias(String alias, String roomId, String creator, long now) {

@@ -231,6 +231,40 @@ public class RoomReader {
         return store.countNotifying(roomId, userId, after);
     }
 
+    // ---- for device-list tracking (e2ee): who shares a room with whom, and membership changes
+
+    /** Users who share at least one joined room with {@code userId}, not counting the user. */
+    public java.util.Set<String> usersSharingRoomWith(String userId) {
+        java.util.Set<String> users = new java.util.HashSet<>(store.usersSharingJoinedRoom(userId));
+        users.remove(userId);
+        return users;
+    }
+
+    /** Users joined to the room now. */
+    public List<String> joinedUserIds(String roomId) {
+        return store.members(roomId, "join");
+    }
+
+    /**
+     * One membership event: {@code userId} went from {@code previousMembership} (null if none) to
+     * {@code membership} in {@code roomId} at {@code streamOrdering}.
+     */
+    public record MemberChange(String roomId, String userId, String membership, String previousMembership,
+                               long streamOrdering) {
+    }
+
+    /**
+     * Membership changes in (from, to] in every room {@code userId} has a membership in now (joined,
+     * invited or left), oldest first; including the user's own.
+     */
+    public List<MemberChange> memberChangesInRoomsOf(String userId, long fromExclusive, long toInclusive) {
+        return store.memberEventsInRoomsOf(userId, fromExclusive, toInclusive).stream()
+                .map(e -> new MemberChange(e.roomId(), e.stateKey(), e.membership(),
+                        e.pdu().path("unsigned").path("prev_content").path("membership").asString(null),
+                        e.streamOrdering()))
+                .toList();
+    }
+
     public int joinedCount(String roomId) {
         return store.memberCounts(roomId).getOrDefault("join", 0);
     }

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 class RoomSettings {
     private final String e2eeDefault;
 
-    RoomSettings(@Value("${bollwerk.e2ee-default:off}") String e2eeDefault) {
+    RoomSettings(@Value("${bollwerk.e2ee-default:private}") String e2eeDefault) {
         this.e2eeDefault = e2eeDefault.trim().toLowerCase(java.util.Locale.ROOT);
         if (!java.util.List.of("private", "all", "off").contains(this.e2eeDefault)) {
             throw new IllegalArgumentException("bollwerk.e2ee-default (BOLLWERK_E2EE_DEFAULT) must be private, all or off");

@@ -19,6 +19,7 @@ class LongPollShutdown implements SmartLifecycle {
 
     @Override
     public void start() {
+        notifier.resume();
         running = true;
     }
 

@@ -57,6 +57,11 @@ public final class StreamNotifier {
         waiters.values().forEach(set -> set.forEach(Waiter::signal));
     }
 
+    /** Long-polls park again: the context was stopped and started (Spring's test-context pausing does this). */
+    void resume() {
+        shuttingDown = false;
+    }
+
     private void unregister(Waiter waiter) {
         for (String key : waiter.keys) {
             waiters.computeIfPresent(key, (k, set) -> {

@@ -1,6 +1,7 @@
 package org.bollwerk.sync;
 
 import org.bollwerk.account.Requester;
+import org.bollwerk.e2ee.E2eeSync;
 import org.bollwerk.config.BollwerkProperties;
 import org.bollwerk.ephemeral.ReceiptService;
 import org.bollwerk.ephemeral.TypingService;
@@ -32,10 +33,12 @@ class SyncResponseBuilder {
     private final ReceiptService receipts;
     private final AccountDataService accountData;
     private final PresenceService presence;
+    private final E2eeSync e2ee;
     private final int defaultLimit;
 
     SyncResponseBuilder(RoomReader rooms, TypingService typing, ReceiptService receipts, AccountDataService accountData,
-                        PresenceService presence, BollwerkProperties props) {
+                        PresenceService presence, E2eeSync e2ee, BollwerkProperties props) {
+        this.e2ee = e2ee;
         this.rooms = rooms;
         this.typing = typing;
         this.receipts = receipts;
@@ -99,8 +102,10 @@ class SyncResponseBuilder {
                 : presence.presenceEvents(presenceUsers, from, upTo).stream()
                 .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
         body.put("presence", Map.of("events", presenceEvents));
+        E2eeSync.Part keys = e2ee.forSync(user, requester.deviceId(), since == null ? null : from, upTo);
+        body.putAll(keys.fields());
         boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
-                || !presenceEvents.isEmpty();
+                || !presenceEvents.isEmpty() || keys.hasContent();
         return new Result(body, hasContent);
     }
 

@@ -1,6 +1,7 @@
 package org.bollwerk.sync;
 
 import org.bollwerk.account.Requester;
+import org.bollwerk.e2ee.E2eeSync;
 import org.bollwerk.ephemeral.TypingService;
 import org.bollwerk.filter.FilterService;
 import org.bollwerk.filter.SyncFilter;
@@ -28,9 +29,11 @@ class SyncService {
     private final PresenceService presence;
     private final RoomReader rooms;
     private final SyncResponseBuilder builder;
+    private final E2eeSync e2ee;
 
     SyncService(StreamNotifier notifier, TypingService typing, FilterService filters, PresenceService presence,
-                RoomReader rooms, SyncResponseBuilder builder) {
+                RoomReader rooms, SyncResponseBuilder builder, E2eeSync e2ee) {
+        this.e2ee = e2ee;
         this.notifier = notifier;
         this.typing = typing;
         this.filters = filters;
@@ -47,9 +50,13 @@ class SyncService {
         if (from != null && from.position() > notifier.current()) {
             from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip
         }
+        // Syncing with a since proves the device got everything up to it: its to-device messages there can go.
+        if (from != null) e2ee.acknowledge(requester.userId(), requester.deviceId(), from.position());
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         while (true) {
-            long upTo = notifier.current();
+            // Lowered only when more to-device messages wait than one response carries.
+            long upTo = e2ee.upTo(requester.userId(), requester.deviceId(), from == null ? 0 : from.position(),
+                    notifier.current());
             long typingSerial = typing.serial();
             SyncResponseBuilder.Result result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
             long remaining = deadline - System.nanoTime();
