@@ -8,6 +8,7 @@
 #
 # Environment (all optional):
 #   BENCH_REPEATS=3             repeats per scenario (medians are reported)
+#   BENCH_PREWARM=0             unmeasured messages sent first to warm the JITs up (steady-state figures)
 #   BENCH_SENDERS=one-user      or many-users: the 10 concurrent senders are 10 members of the room
 #   BENCH_SQLITE_SYNCHRONOUS=FULL   SQLite durability (the server's default is FULL)
 #   BENCH_PG_URL=jdbc:postgresql://127.0.0.1:5432/test  BENCH_PG_USER=postgres  BENCH_PG_PASSWORD=
@@ -44,17 +45,17 @@ JAVA="$JAVA_HOME_BENCH/bin/java"
 SERVER_JAR="$ROOT/server/target/bollwerk.jar"
 BENCH_CP="$ROOT/bench/target/bench.jar:$ROOT/bench/target/lib/*"
 
-# ---- build if needed: a jar missing, or any source/pom newer than it
+# ---- build if needed: a jar missing, or any source/pom newer than the last build by this script
+STAMP="$ROOT/bench/target/.run-sh-build-stamp"
 needs_build() {
-  [ -f "$SERVER_JAR" ] && [ -f "$ROOT/bench/target/bench.jar" ] || return 0
-  [ -n "$(find "$ROOT/server/src" "$ROOT/matrix-core/src" "$ROOT/server/pom.xml" "$ROOT/matrix-core/pom.xml" \
-            "$ROOT/pom.xml" -newer "$SERVER_JAR" -type f -print -quit 2>/dev/null)" ] && return 0
-  [ -n "$(find "$ROOT/bench/src" "$ROOT/bench/pom.xml" -newer "$ROOT/bench/target/bench.jar" -type f -print -quit)" ] && return 0
-  return 1
+  [ -f "$SERVER_JAR" ] && [ -f "$ROOT/bench/target/bench.jar" ] && [ -f "$STAMP" ] || return 0
+  [ -n "$(find "$ROOT/server/src" "$ROOT/matrix-core/src" "$ROOT/bench/src" "$ROOT/server/pom.xml" \
+            "$ROOT/matrix-core/pom.xml" "$ROOT/bench/pom.xml" "$ROOT/pom.xml" -newer "$STAMP" -type f -print -quit)" ]
 }
 if needs_build; then
   echo "bench: building (mvnw -DskipTests install)" >&2
   "$ROOT/bin/with-jdk" "$ROOT/mvnw" -q -B -DskipTests install
+  touch "$STAMP"
 fi
 
 # ---- machine facts
@@ -126,7 +127,7 @@ for db in "${DBS[@]}"; do
   DURABILITY+=("$db: $dur")
   jtool=${JAVA_TOOL_OPTIONS:-}
   if [ "${BENCH_JFR:-}" = 1 ]; then
-    jtool="$jtool -XX:StartFlightRecording=filename=$RESULTS/$RUN_ID-$db.jfr,settings=profile,dumponexit=true"
+    jtool="$jtool -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=filename=$RESULTS/$RUN_ID-$db.jfr,settings=profile,dumponexit=true"
   fi
   log="$RESULTS/$RUN_ID-$db-server.log"
   echo "bench: starting server on $db (port $PORT, log $log)" >&2
@@ -145,7 +146,7 @@ for db in "${DBS[@]}"; do
   # shellcheck disable=SC2086
   "$JAVA" -cp "$BENCH_CP" org.bollwerk.bench.Bench run --base-url "http://127.0.0.1:$PORT" \
     --admin-user admin --admin-password "$ADMIN_PW" --server-pid "$SERVER_PID" \
-    --repeats "$REPEATS" --senders "$SENDERS" --out "$out" \
+    --repeats "$REPEATS" --senders "$SENDERS" --prewarm "${BENCH_PREWARM:-0}" --out "$out" \
     --meta "database=$( [ "$db" = sqlite ] && echo SQLite || echo PostgreSQL)" --meta "durability=$dur" \
     --meta "commit=$COMMIT" --meta "fsyncs_per_s=$FSYNC_RATE" --meta "rate_limit=disabled" \
     ${BENCH_ARGS:-}
@@ -155,7 +156,7 @@ done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CMD="bench/run.sh $WHICH"
-for v in BENCH_REPEATS BENCH_SENDERS BENCH_SQLITE_SYNCHRONOUS BENCH_JFR BENCH_SERVER_JVM_OPTS BENCH_ARGS; do
+for v in BENCH_REPEATS BENCH_PREWARM BENCH_SENDERS BENCH_SQLITE_SYNCHRONOUS BENCH_JFR BENCH_SERVER_JVM_OPTS BENCH_ARGS; do
   [ -n "${!v:-}" ] && CMD="$v=$(printf %q "${!v}") $CMD"
 done
 TABLES=$("$JAVA" -cp "$BENCH_CP" org.bollwerk.bench.Bench report "${FILES[@]}")

@@ -51,6 +51,7 @@ public final class Bench {
                                  [--server-pid PID] [--scenarios send,latency] [--repeats 3]
                                  [--warmup 100] [--messages 500] [--concurrency 10] [--senders one-user|many-users]
                                  [--latency-messages 200] [--latency-warmup 20] [--latency-gap-ms 20]
+                                 [--prewarm N]  (N unmeasured messages first, to warm the JITs up)
                                  [--meta key=value]... --out FILE.json
                        Bench report FILE.json...   (Markdown tables on stdout)
                   --users FILE: lines 'user:password' of pre-created users (needs 2, or 1 + concurrency for
@@ -88,9 +89,18 @@ public final class Bench {
         MatrixClient receiver = users.get(1);
         System.err.printf("bench: %d users logged in at %s (tag %s)%n", users.size(), baseUrl, runTag);
 
+        int prewarm = a.getInt("prewarm", 0);
+        if (prewarm > 0) {
+            // JIT warm-up of server and load generator before any measured phase (not part of the public workload)
+            List<MatrixClient> others = manyUsers ? users.subList(2, 2 + concurrency) : List.of();
+            ObjectNode pw = new SendScenario(sender, others, 0, prewarm / 2, concurrency, runTag + "pw", pid).runOnce(0);
+            result.put("prewarm_messages", prewarm);
+            result.set("prewarm", pw);
+            System.err.printf("bench: prewarm of %d messages done%n", prewarm);
+        }
         if (scenarios.contains("send")) {
             List<MatrixClient> others = manyUsers ? users.subList(2, 2 + concurrency) : List.of();
-            SendScenario s = new SendScenario(sender, others, warmup, messages, concurrency, runTag);
+            SendScenario s = new SendScenario(sender, others, warmup, messages, concurrency, runTag, pid);
             ObjectNode send = result.putObject("send");
             send.put("senders_mode", manyUsers ? "many-users" : "one-user");
             send.put("warmup", warmup);
@@ -109,7 +119,8 @@ public final class Bench {
                         rep.path("concurrent").path("errors").asInt());
             }
             send.set("median", medians(reps, List.of("sequential", "concurrent"),
-                    List.of("msg_per_s", "p50_ms", "p99_ms"), List.of("errors")));
+                    List.of("msg_per_s", "p50_ms", "p99_ms", "server_cpu_ms_per_msg", "server_cpu_cores",
+                            "loadgen_cpu_ms_per_msg", "loadgen_cpu_cores"), List.of("errors")));
         }
         if (scenarios.contains("latency")) {
             LatencyScenario l = new LatencyScenario(sender, receiver, a.getInt("latency-warmup", 20),
@@ -203,6 +214,27 @@ public final class Bench {
                 System.err.println("bench: cannot read " + field + " of pid " + pid + ": " + e);
             }
             return -1;
+        }
+
+        /** utime + stime of the process in nanoseconds (/proc/PID/stat, USER_HZ = 100), or -1. */
+        static long cpuNanos(Long pid) {
+            if (pid == null) {
+                return -1;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // after "pid (comm) ": field 3 is f[0], so utime (14) is f[11] and stime (15) is f[12]
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** CPU time of this (load generator) process in nanoseconds. */
+        static long selfCpuNanos() {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
         }
     }
 

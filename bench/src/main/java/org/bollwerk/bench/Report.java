@@ -42,7 +42,7 @@ final class Report {
                 .append(first(runs, "send", "warmup")).append(" warm-up messages; ")
                 .append(first(runs, "send", "messages")).append(" messages per phase; concurrent phase: ")
                 .append(first(runs, "send", "concurrency")).append(" senders, ")
-                .append(sendersMode(runs)).append(")\n\n");
+                .append(sendersMode(runs)).append(prewarm(runs)).append(")\n\n");
         md.append("| server | database | sequential msg/s | p50 ms | p99 ms | 10 senders msg/s | p50 ms | p99 ms | errors |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (JsonNode r : runs) {
@@ -75,6 +75,24 @@ final class Report {
             }
         }
         md.append(String.join("; ", per)).append(".\n\n");
+        md.append("CPU time per message (medians; from `/proc/<pid>/stat` of the server and the load generator's own "
+                + "process CPU time), and the average number of busy cores during the phase:\n\n");
+        for (JsonNode r : runs) {
+            JsonNode m = r.path("send").path("median");
+            if (m.isMissingNode()) {
+                continue;
+            }
+            md.append("- ").append(label(r)).append(": ");
+            List<String> parts = new ArrayList<>();
+            for (String g : List.of("sequential", "concurrent")) {
+                JsonNode p = m.path(g);
+                parts.add(g + " — server " + n2(p.path("server_cpu_ms_per_msg")) + " ms/msg ("
+                        + n2(p.path("server_cpu_cores")) + " cores), load generator "
+                        + n2(p.path("loadgen_cpu_ms_per_msg")) + " ms/msg (" + n2(p.path("loadgen_cpu_cores")) + " cores)");
+            }
+            md.append(String.join("; ", parts)).append("\n");
+        }
+        md.append("\n");
 
         md.append("**Scenario 2 — send-to-receive latency** through a waiting `/sync?timeout=30000` of a second "
                 + "member (one message at a time, each awaited; medians of the repeats)\n\n");
@@ -112,6 +130,12 @@ final class Report {
         return r.path("meta").path("database").asString("?");
     }
 
+    private static String prewarm(List<JsonNode> runs) {
+        long n = runs.isEmpty() ? 0 : runs.get(0).path("prewarm_messages").asLong(0);
+        return n > 0 ? "; **JIT pre-warmed** with " + String.format(Locale.ROOT, "%,d", n)
+                + " unmeasured messages before the first repeat" : "; no extra JIT pre-warm";
+    }
+
     private static String sendersMode(List<JsonNode> runs) {
         String mode = runs.isEmpty() ? "one-user" : runs.get(0).path("send").path("senders_mode").asString("one-user");
         return mode.equals("many-users")
@@ -133,6 +157,10 @@ final class Report {
 
     private static String n1(JsonNode v) {
         return v.isNumber() ? String.format(Locale.ROOT, "%.1f", v.asDouble()) : "–";
+    }
+
+    private static String n2(JsonNode v) {
+        return v.isNumber() && v.asDouble() >= 0 ? String.format(Locale.ROOT, "%.2f", v.asDouble()) : "–";
     }
 
     private static String mib(JsonNode kib) {

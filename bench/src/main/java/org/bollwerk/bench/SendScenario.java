@@ -24,9 +24,11 @@ final class SendScenario {
     private final int messages;
     private final int concurrency;
     private final String runTag;
+    private final Long serverPid;
 
     SendScenario(MatrixClient owner, List<MatrixClient> otherSenders, int warmup, int messages, int concurrency,
-                 String runTag) {
+                 String runTag, Long serverPid) {
+        this.serverPid = serverPid;
         this.owner = owner;
         this.otherSenders = otherSenders;
         this.warmup = warmup;
@@ -59,6 +61,7 @@ final class SendScenario {
         long[] lat = new long[n];
         int errors = 0;
         String firstError = null;
+        long[] cpu0 = cpu();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
@@ -71,7 +74,8 @@ final class SendScenario {
                 }
             }
         }
-        return new Phase(n, 1, System.nanoTime() - start, lat, errors, firstError);
+        long elapsed = System.nanoTime() - start;
+        return new Phase(n, 1, elapsed, lat, errors, firstError, cpuDelta(cpu0));
     }
 
     private Phase concurrent(String room, String txnPrefix, int n) throws Exception {
@@ -81,6 +85,7 @@ final class SendScenario {
         AtomicReference<String> firstError = new AtomicReference<>();
         List<Future<?>> futures = new ArrayList<>();
         long start;
+        long[] cpu0 = cpu();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             start = System.nanoTime();
             for (int s = 0; s < concurrency; s++) {
@@ -103,10 +108,21 @@ final class SendScenario {
             }
         }
         long elapsed = System.nanoTime() - start;
-        return new Phase(n, concurrency, elapsed, lat, errors.get(), firstError.get());
+        return new Phase(n, concurrency, elapsed, lat, errors.get(), firstError.get(), cpuDelta(cpu0));
     }
 
-    record Phase(int messages, int senders, long elapsedNanos, long[] latencies, int errors, String firstError) {
+    /** {server CPU ns, load generator CPU ns} so far. */
+    private long[] cpu() {
+        return new long[] {Bench.ProcStatus.cpuNanos(serverPid), Bench.ProcStatus.selfCpuNanos()};
+    }
+
+    private long[] cpuDelta(long[] before) {
+        long[] now = cpu();
+        return new long[] {before[0] < 0 ? -1 : now[0] - before[0], before[1] < 0 ? -1 : now[1] - before[1]};
+    }
+
+    record Phase(int messages, int senders, long elapsedNanos, long[] latencies, int errors, String firstError,
+                 long[] cpuNanos) {
         double msgPerSecond() {
             return messages / (elapsedNanos / 1e9);
         }
@@ -121,6 +137,15 @@ final class SendScenario {
             o.put("p99_ms", Stats.percentileMs(latencies, 99));
             o.put("max_ms", Stats.percentileMs(latencies, 100));
             o.put("errors", errors);
+            if (cpuNanos[0] >= 0) {
+                // CPU busy share of the 2 (or nproc) cores, and CPU cost per message, of the server process
+                o.put("server_cpu_ms_per_msg", Stats.round(cpuNanos[0] / 1e6 / messages, 3));
+                o.put("server_cpu_cores", Stats.round((double) cpuNanos[0] / elapsedNanos, 2));
+            }
+            if (cpuNanos[1] >= 0) {
+                o.put("loadgen_cpu_ms_per_msg", Stats.round(cpuNanos[1] / 1e6 / messages, 3));
+                o.put("loadgen_cpu_cores", Stats.round((double) cpuNanos[1] / elapsedNanos, 2));
+            }
             if (firstError != null) {
                 o.put("first_error", firstError);
             }
