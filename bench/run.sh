@@ -109,7 +109,9 @@ FILES=()
 DURABILITY=()
 FSYNC_RATE=
 for db in "${DBS[@]}"; do
-  DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bollwerk-bench.XXXXXX")
+  DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bwbench.XXXXXX")
+  # a private copy of the jar: other work on this shared machine stops its own servers by name
+  cp "$SERVER_JAR" "$DATA_DIR/bwbench-server.jar"
   [ -z "$FSYNC_RATE" ] && FSYNC_RATE=$(fsync_rate "$DATA_DIR")
   envs=(SERVER_PORT="$PORT" BOLLWERK_DATA_DIR="$DATA_DIR" BOLLWERK_SERVER_NAME=localhost
         BOLLWERK_ADMIN_USER=admin BOLLWERK_ADMIN_PASSWORD="$ADMIN_PW" BOLLWERK_RATE_LIMIT_ENABLED=false)
@@ -132,7 +134,7 @@ for db in "${DBS[@]}"; do
   log="$RESULTS/$RUN_ID-$db-server.log"
   echo "bench: starting server on $db (port $PORT, log $log)" >&2
   # shellcheck disable=SC2086
-  env "${envs[@]}" JAVA_TOOL_OPTIONS="$jtool" "$JAVA" ${BENCH_SERVER_JVM_OPTS:-} -jar "$SERVER_JAR" >"$log" 2>&1 &
+  env "${envs[@]}" JAVA_TOOL_OPTIONS="$jtool" "$JAVA" ${BENCH_SERVER_JVM_OPTS:-} -jar "$DATA_DIR/bwbench-server.jar" >"$log" 2>&1 &
   SERVER_PID=$!
   up=
   for _ in $(seq 1 180); do
@@ -150,6 +152,9 @@ for db in "${DBS[@]}"; do
     --meta "database=$( [ "$db" = sqlite ] && echo SQLite || echo PostgreSQL)" --meta "durability=$dur" \
     --meta "commit=$COMMIT" --meta "fsyncs_per_s=$FSYNC_RATE" --meta "rate_limit=disabled" \
     ${BENCH_ARGS:-}
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "bench: the server (pid $SERVER_PID) was gone before the end of the run; see $log" >&2; exit 1
+  fi
   FILES+=("$out")
   cleanup
 done
@@ -163,7 +168,7 @@ TABLES=$("$JAVA" -cp "$BENCH_CP" org.bollwerk.bench.Bench report "${FILES[@]}")
 SECTION="$RESULTS/$RUN_ID-summary.md"
 {
   echo
-  echo "## Run $(date -u '+%Y-%m-%d %H:%M UTC') — \`$CMD\`"
+  echo "### Run $(date -u '+%Y-%m-%d %H:%M UTC') — \`$CMD\`"
   echo
   echo "- Command: \`$CMD\` (from the repository root), Bollwerk commit $COMMIT"
   echo "- Machine: $NPROC CPUs (\`nproc\`), $CPU, $MEM_GIB GiB RAM; shared with other work and noisy"
