@@ -12,6 +12,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_JAR = path.resolve(here, '..', '..', 'server', 'target', 'bollwerk.jar');
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+// These suites drive matrix-js-sdk without its crypto module; such a client cannot send into an
+// encrypted room, so their server does not encrypt new private rooms by default (E2EE has its own suite).
+export const PLAIN_CLIENT_ENV = { BOLLWERK_E2EE_DEFAULT: 'off' };
+
 const PASSTHROUGH_ENV = ['BOLLWERK_DATABASE_URL', 'BOLLWERK_DATABASE_USER', 'BOLLWERK_DATABASE_PASSWORD'];
 
 /** A free TCP port on the loopback interface. */
@@ -52,8 +56,10 @@ export function usingExternalServer() {
  * `stop()` sends SIGTERM and waits, `restart()` starts again on the same data dir and port.
  */
 export class BollwerkServer {
-  constructor({ name = 'server' } = {}) {
+  // env: extra server settings for this suite, e.g. { BOLLWERK_E2EE_DEFAULT: 'off' } for clients without crypto.
+  constructor({ name = 'server', env = {} } = {}) {
     this.name = name;
+    this.extraEnv = env;
     this.external = usingExternalServer();
     this.proc = null;
     this.exited = null; // promise resolved with {code, signal} when the process exits
@@ -97,6 +103,7 @@ export class BollwerkServer {
       BOLLWERK_SERVER_NAME: 'localhost',
       BOLLWERK_ADMIN_USER: this.adminUser,
       BOLLWERK_ADMIN_PASSWORD: this.adminPassword,
+      ...this.extraEnv,
     };
     for (const k of PASSTHROUGH_ENV) if (process.env[k]) env[k] = process.env[k];
     const javaOpts = (process.env.BOLLWERK_IT_JAVA_OPTS || '').split(/\s+/).filter(Boolean);

@@ -1,7 +1,7 @@
 // Two people chat through Bollwerk with the real matrix-js-sdk, as a messenger app does.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { BollwerkServer } from '../lib/server.mjs';
+import { PLAIN_CLIENT_ENV, BollwerkServer } from '../lib/server.mjs';
 import {
   eventually, needs, passwordLogin, provisionUsers, raw, scenario, sdk, sdkLogin, clientFor,
   show, startAndSync, state, stopAll, timelineBodies, waitFor,
@@ -9,7 +9,7 @@ import {
 
 const { RoomEvent, RoomMemberEvent, Preset, Direction, KnownMembership } = sdk;
 
-const server = new BollwerkServer({ name: 'messaging' });
+const server = new BollwerkServer({ name: 'messaging', env: PLAIN_CLIENT_ENV });
 let users;
 
 /** A promise that a test fulfils for later tests; its rejection is reported by those tests. */

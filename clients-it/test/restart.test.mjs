@@ -2,7 +2,7 @@
 // clients must carry on by themselves once the server is back.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { BollwerkServer, usingExternalServer } from '../lib/server.mjs';
+import { PLAIN_CLIENT_ENV, BollwerkServer, usingExternalServer } from '../lib/server.mjs';
 import {
   clientFor, needs, provisionUsers, raw, scenario, sdk, sdkLogin, show, startAndSync, state, stopAll,
   timelineBodies, waitFor, eventually,
@@ -10,7 +10,7 @@ import {
 
 const { RoomEvent, Preset, Direction, KnownMembership } = sdk;
 const skip = usingExternalServer() && 'BOLLWERK_URL points at an external server, which these tests cannot restart';
-const server = skip ? null : new BollwerkServer({ name: 'restart' });
+const server = skip ? null : new BollwerkServer({ name: 'restart', env: PLAIN_CLIENT_ENV });
 const ROOM_NAME = 'Survives restarts';
 const N = 10;
 let users;

@@ -52,8 +52,8 @@ class SyncIT extends ClientApiTestBase {
         Thread.sleep(300);
         ok(send(alice, roomId, "echo-txn", Map.of("msgtype", "m.text", "body", "wake up")));
         JsonNode woken = waiting.get();
-        JsonNode event = woken.path("rooms").path("join").path(roomId).path("timeline").path("events").get(0);
-        assertThat(event.path("content").path("body").asString()).isEqualTo("wake up");
+        JsonNode event = woken.path("rooms").path("join").path(roomId).path("timeline").path("events").path(0);
+        assertThat(event.path("content").path("body").asString()).as(woken.toString()).isEqualTo("wake up");
         assertThat(event.path("unsigned").has("transaction_id")).isFalse();
         JsonNode own = sync(alice, aliceSince, 0).path("rooms").path("join").path(roomId).path("timeline").path("events").get(0);
         assertThat(own.path("unsigned").path("transaction_id").asString()).isEqualTo("echo-txn");
