@@ -1,8 +1,8 @@
 package org.bollwerk.matrix.crypto;
 
-import java.security.GeneralSecurityException;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.List;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.RoomVersion;
@@ -74,16 +74,10 @@ public final class EventSigner {
         } catch (MatrixException e) {
             return false;
         }
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(publicKey);
-            verifier.update(signedBytes(covered));
-            return verifier.verify(signature);
-        } catch (java.security.SignatureException e) {
-            return false; // malformed signature bytes
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 verification unavailable", e);
-        }
+        if (signature.length != Ed25519.SIGNATURE_SIZE) return false;
+        byte[] raw = UnpaddedBase64.decode(SigningKey.encodePublicKey(publicKey));
+        byte[] data = signedBytes(covered);
+        return Ed25519.verify(signature, 0, raw, 0, data, 0, data.length);
     }
 
     private static byte[] signedBytes(ObjectNode json) {
@@ -92,15 +86,11 @@ public final class EventSigner {
         return CanonicalJson.encode(copy);
     }
 
+    /** Bouncy Castle's RFC 8032 Ed25519 (deterministic, so the same signatures as the JDK's). */
     private static byte[] sign(byte[] data, SigningKey key) {
-        try {
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(key.privateKey());
-            signer.update(data);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing unavailable", e);
-        }
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(key.seed(), 0, key.rawPublicKey(), 0, data, 0, data.length, signature, 0);
+        return signature;
     }
 
     private static void addSignature(ObjectNode json, String serverName, String keyId, byte[] signature) {

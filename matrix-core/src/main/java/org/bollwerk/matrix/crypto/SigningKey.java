@@ -98,6 +98,16 @@ public record SigningKey(String keyId, PrivateKey privateKey, PublicKey publicKe
         return UnpaddedBase64.encode(rawKey(key.getEncoded(), X509_PREFIX));
     }
 
+    /** The raw 32-byte seed (a copy). */
+    byte[] seed() {
+        return rawKey(privateKey.getEncoded(), PKCS8_PREFIX);
+    }
+
+    /** The raw 32-byte public key. */
+    byte[] rawPublicKey() {
+        return rawKey(publicKey.getEncoded(), X509_PREFIX);
+    }
+
     /** The version part of the key ID, e.g. {@code a_Xy3Q} for {@code ed25519:a_Xy3Q}. */
     public String version() {
         return keyId.substring(keyId.indexOf(':') + 1);
