@@ -1,6 +1,7 @@
-package org.bollwerk.keys;
+package org.bollwerk.admin;
 
 import org.bollwerk.account.Requester;
+import org.bollwerk.keys.KeyAdministration;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,15 +22,15 @@ import java.util.Map;
 @RestController
 class KeyAdminController {
     private static final String BASE = "/_bollwerk/admin/v1/keys";
-    private final AtRestCipher cipher;
+    private final KeyAdministration cipher;
 
-    KeyAdminController(AtRestCipher cipher) {
+    KeyAdminController(KeyAdministration cipher) {
         this.cipher = cipher;
     }
 
     @GetMapping(BASE)
     Map<String, Object> status(Requester requester) {
-        requireOperator(requester);
+        AdminAccess.requireAdmin(requester);
         List<Map<String, Object>> tenants = cipher.status().stream().map(s -> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("tenant_id", s.tenantId());
@@ -44,7 +45,7 @@ class KeyAdminController {
     /** New data key version for the tenant: new data is encrypted with it, old data stays readable. */
     @PostMapping(BASE + "/tenants/{tenantId}/rotate")
     Map<String, Object> rotate(Requester requester, @PathVariable String tenantId) {
-        requireOperator(requester);
+        AdminAccess.requireAdmin(requester);
         requireKnownTenant(tenantId);
         return Map.of("tenant_id", tenantId, "current_version", cipher.rotateDataKey(tenantId, requester.userId()));
     }
@@ -52,7 +53,7 @@ class KeyAdminController {
     /** New key-encryption key; all data keys are re-wrapped under it (the data itself is not touched). */
     @PostMapping(BASE + "/kek/rotate")
     Map<String, Object> rotateKek(Requester requester) {
-        requireOperator(requester);
+        AdminAccess.requireAdmin(requester);
         int count = cipher.rotateKek(requester.userId());
         return Map.of("kek_id", cipher.kekId(), "rewrapped_keys", count);
     }
@@ -60,7 +61,7 @@ class KeyAdminController {
     /** Destroys the tenant's data keys. The body must repeat the tenant ID: {@code {"confirm": "<tenantId>"}}. */
     @PostMapping(BASE + "/tenants/{tenantId}/shred")
     Map<String, Object> shred(Requester requester, @PathVariable String tenantId, @RequestBody JsonNode body) {
-        requireOperator(requester);
+        AdminAccess.requireAdmin(requester);
         requireKnownTenant(tenantId);
         String confirm = JsonBody.string(body, "confirm", true);
         if (!tenantId.equals(confirm)) {
@@ -74,9 +75,5 @@ class KeyAdminController {
         if (cipher.status().stream().noneMatch(s -> s.tenantId().equals(tenantId))) {
             throw MatrixException.notFound("No keys for tenant " + (tenantId.length() > 64 ? tenantId.substring(0, 64) : tenantId));
         }
-    }
-
-    private static void requireOperator(Requester requester) {
-        if (!requester.admin()) throw MatrixException.forbidden("You are not a server admin");
     }
 }

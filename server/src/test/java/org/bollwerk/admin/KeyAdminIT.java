@@ -1,5 +1,7 @@
-package org.bollwerk.keys;
+package org.bollwerk.admin;
 
+import org.bollwerk.keys.AtRestCipher;
+import org.bollwerk.keys.KeyUnavailableException;
 import org.bollwerk.testsupport.ClientApiTestBase;
 import org.bollwerk.testsupport.MatrixHttp;
 import org.junit.jupiter.api.Test;
