@@ -197,9 +197,10 @@ export async function sdkLogin(baseUrl, user) {
   });
 }
 
-/** A client for existing credentials (not started). */
-export function clientFor(baseUrl, creds, name = 'client') {
+/** A client for existing credentials (not started); `extra`: more createClient options (e.g. cryptoCallbacks). */
+export function clientFor(baseUrl, creds, name = 'client', extra = {}) {
   return sdk.createClient({
+    ...extra,
     baseUrl,
     accessToken: creds.access_token,
     userId: creds.user_id,
