@@ -160,6 +160,8 @@ scenario('alice and bob, each with Rust crypto, chat both ways in an encrypted D
     assert.equal(enc.body.algorithm, 'm.megolm.v1.aes-sha2', show('GET', sp, enc));
 
     await eventually(() => bob.getRoom(roomId)?.getMyMembership() === KnownMembership.Invite, { what: 'bob\'s sync to deliver the DM invite' });
+    const invite = bob.getRoom(roomId).getMember(users.bob.userId)?.events.member;
+    assert.equal(invite?.getContent().is_direct, true, `bob's invite is marked is_direct: ${JSON.stringify(invite?.getContent())}`);
     const aliceSeesJoin = waitFor(alice, RoomMemberEvent.Membership,
       (_ev, m) => m.roomId === roomId && m.userId === users.bob.userId && m.membership === KnownMembership.Join,
       { what: 'alice\'s sync to show bob joining' });
@@ -379,16 +381,26 @@ function allFiles(dir) {
   return out;
 }
 
-/** A pg_dump of the suite's PostgreSQL database (BOLLWERK_DATABASE_URL is a JDBC URL), or null when that is not possible. */
+/**
+ * A data-only pg_dump of the suite's PostgreSQL database (BOLLWERK_DATABASE_URL is a JDBC URL,
+ * jdbc:postgresql://host:port/db[?currentSchema=s&user=u]; only that schema when one is named),
+ * or {error} when pg_dump is missing or fails.
+ */
 function pgDump() {
-  const url = process.env.BOLLWERK_DATABASE_URL.replace(/^jdbc:/, '');
+  let u;
+  try { u = new URL(process.env.BOLLWERK_DATABASE_URL.replace(/^jdbc:/, '')); } catch (e) { return { error: `cannot parse BOLLWERK_DATABASE_URL: ${e.message}` }; }
+  const args = ['--data-only', '--no-owner', '-h', u.hostname || '127.0.0.1', '-p', u.port || '5432', '-d', decodeURIComponent(u.pathname.slice(1))];
+  const schema = u.searchParams.get('currentSchema');
+  if (schema) args.push('-n', schema);
+  const user = process.env.BOLLWERK_DATABASE_USER || u.searchParams.get('user');
+  if (user) args.push('-U', user);
+  const env = { ...process.env };
+  const pw = process.env.BOLLWERK_DATABASE_PASSWORD || u.searchParams.get('password');
+  if (pw) env.PGPASSWORD = pw;
   try {
-    return execFileSync('pg_dump', ['--data-only', url], {
-      env: { ...process.env, PGUSER: process.env.BOLLWERK_DATABASE_USER || '', PGPASSWORD: process.env.BOLLWERK_DATABASE_PASSWORD || '' },
-      maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    return execFileSync('pg_dump', args, { env, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    return { error: `${e.message.split('\n')[0]} ${String(e.stderr || '').slice(0, 300)}` };
+    return { error: `pg_dump ${args.join(' ')}: ${e.code === 'ENOENT' ? 'not installed' : `${String(e.stderr || e.message).slice(0, 300)}`}` };
   }
 }
 
@@ -406,12 +418,19 @@ scenario('after the run, no plaintext of the encrypted messages is anywhere in t
   await b.client.sendTextMessage(publicRoom, control);
   stopAll();
 
-  // Stop the server so everything it buffered is on disk (SQLite WAL, logs), then search every file.
+  const needles = [control, ...secretMarkers];
+  // Search every file twice: while the server runs (recent writes sit in SQLite's -wal file) and
+  // after it stopped (the WAL checkpointed into the database file, logs flushed).
+  const whileRunning = filesContaining(server.dataDir, needles);
+  const filesWhileRunning = allFiles(server.dataDir);
+  for (const m of secretMarkers) {
+    assert.deepEqual(whileRunning.get(m), [], `the plaintext "${m}" must not be in the running server's files (${JSON.stringify(filesWhileRunning)})`);
+  }
   const stopped = await server.stop();
   assert.ok(stopped?.graceful, `the server stops on SIGTERM: ${JSON.stringify(stopped)}`);
-  const needles = [control, ...secretMarkers];
   const hits = filesContaining(server.dataDir, needles);
   const files = allFiles(server.dataDir);
+  t.diagnostic(`files while running: ${JSON.stringify(filesWhileRunning)}; control text in ${JSON.stringify(whileRunning.get(control))}`);
   const onPostgres = Boolean(process.env.BOLLWERK_DATABASE_URL);
   if (!onPostgres) {
     assert.ok(files.some((f) => /\.(db|sqlite3?)$/.test(f)), `the data dir holds an SQLite database: ${JSON.stringify(files)}`);
@@ -420,10 +439,13 @@ scenario('after the run, no plaintext of the encrypted messages is anywhere in t
   for (const m of secretMarkers) {
     assert.deepEqual(hits.get(m), [], `the plaintext "${m}" must not be in the server's files`);
   }
+  t.diagnostic(`searched ${files.length} files for ${secretMarkers.length} encrypted texts: none found; the control text is in ${JSON.stringify(hits.get(control))}`);
   if (onPostgres) {
     const dump = pgDump();
     if (!Buffer.isBuffer(dump)) { t.diagnostic(`PostgreSQL check skipped: pg_dump failed: ${dump.error}`); return; }
-    assert.ok(dump.includes(Buffer.from(control)), 'control: the unencrypted message\'s text is in the pg_dump');
-    for (const m of secretMarkers) assert.ok(!dump.includes(Buffer.from(m)), `the plaintext "${m}" must not be in the PostgreSQL database`);
+    // Events are stored as bytea, which pg_dump writes as hex: look for the text and its hex form.
+    const inDump = (text) => dump.includes(Buffer.from(text, 'utf8')) || dump.includes(Buffer.from(Buffer.from(text, 'utf8').toString('hex')));
+    assert.ok(inDump(control), 'control: the unencrypted message\'s text is in the pg_dump (as text or bytea hex)');
+    for (const m of secretMarkers) assert.ok(!inDump(m), `the plaintext "${m}" must not be in the PostgreSQL database`);
   }
 }, { timeout: 60_000 });
