@@ -42,7 +42,7 @@ export async function recordingFetch(input, init = {}) {
     try { body = (await res.clone().text()).slice(0, 400); } catch { /* unreadable */ }
     httpFailures.push({ at: Date.now(), method, path: redact(url), status: res.status, body });
   }
-  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(17, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
+  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(14, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
   return res;
 }
 

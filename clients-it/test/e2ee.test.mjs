@@ -49,6 +49,7 @@ function deferred() {
   return { promise, resolve, reject };
 }
 const dm = deferred(); // {alice, bob, roomId}: crypto clients in an encrypted DM (test 1)
+const secondDevice = deferred(); // bob's second device (test 2)
 const crossSigned = deferred(); // resolved when alice's cross-signing is set up (test 3)
 
 const inDm = () => needs('alice and bob share an encrypted DM (first test)', dm.promise);
@@ -190,6 +191,15 @@ scenario('alice and bob, each with Rust crypto, chat both ways in an encrypted D
 }, { timeout: 90_000 });
 
 scenario('a second device of bob is seen by alice through device-list tracking and decrypts new messages', async () => {
+  try {
+    await secondDeviceScenario();
+  } catch (e) {
+    secondDevice.reject(e);
+    throw e;
+  }
+}, { timeout: 90_000 });
+
+async function secondDeviceScenario() {
   const { alice, bob, roomId } = await inDm();
   const before = await knownDevices(alice.client, users.bob.userId);
   assert.deepEqual(before, [bob.deviceId], 'alice knows bob\'s one device before he logs in again');
@@ -209,7 +219,33 @@ scenario('a second device of bob is seen by alice through device-list tracking a
   const reply = marker('bob2-to-alice');
   const replyId = await sendSecret(bob2.client, bob2.creds.access_token, roomId, reply);
   await waitDecrypted(alice.client, roomId, replyId, reply, 'alice (from bob\'s second device)');
-}, { timeout: 90_000 });
+  secondDevice.resolve(bob2);
+}
+
+scenario('when bob signs out his second device, alice\'s client drops it from his device list', async () => {
+  const { alice, bob, roomId } = await inDm();
+  const bob2 = await needs('bob has a second device (previous test)', secondDevice.promise);
+  bob2.client.stopClient();
+  // As an app's "sign out that session": DELETE /devices/{id}, which asks for the password (UIA).
+  let challenge;
+  try {
+    await bob.client.deleteDevice(bob2.deviceId);
+  } catch (e) {
+    challenge = e;
+  }
+  assert.equal(challenge?.httpStatus, 401, `deleting a device without auth answers 401 with UIA flows: ${challenge?.message ?? 'it succeeded'}`);
+  await bob.client.deleteDevice(bob2.deviceId, {
+    type: 'm.login.password', identifier: { type: 'm.id.user', user: users.bob.localpart }, password: users.bob.password, session: challenge.data?.session,
+  });
+  let seen = [];
+  await eventually(async () => { seen = await knownDevices(alice.client, users.bob.userId); return !seen.includes(bob2.deviceId); },
+    { what: `alice's device list for bob to drop the deleted device ${bob2.deviceId}`, timeout: 30_000, interval: 250 })
+    .catch((e) => { throw new Error(`${e.message}; alice knows ${JSON.stringify(seen)}`); });
+  assert.deepEqual(seen, [bob.deviceId], 'alice knows only bob\'s remaining device');
+  const text = marker('alice-after-device-deleted');
+  const eventId = await sendSecret(alice.client, alice.creds.access_token, roomId, text);
+  await waitDecrypted(bob.client, roomId, eventId, text, 'bob\'s remaining device');
+}, { timeout: 60_000 });
 
 scenario('alice bootstraps cross-signing; her client holds the keys and bob sees her cross-signing identity', async () => {
   try {
