@@ -20,6 +20,7 @@ import { CrossSigningKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
 const { Preset, KnownMembership, RoomMemberEvent } = sdk;
 
 const server = new BollwerkServer({ name: 'e2ee' });
+let users;
 
 // A new device cannot decrypt history from before it logged in (until it restores the key
 // backup); js-sdk warns once per such event. Expected here: keep those lines for a failure report.
@@ -31,9 +32,8 @@ if (!process.env.BOLLWERK_IT_VERBOSE) {
     else warn(...args);
   };
 }
-let users;
 
-/** Every plaintext this suite sent into an encrypted room (test 5 searches the server's storage for them). */
+/** Every plaintext this suite sent into an encrypted room (the last test searches the server's storage for them). */
 const secretMarkers = [];
 /** A distinctive random text for a message body. */
 function marker(label) {
@@ -49,8 +49,8 @@ function deferred() {
   return { promise, resolve, reject };
 }
 const dm = deferred(); // {alice, bob, roomId}: crypto clients in an encrypted DM (test 1)
-const secondDevice = deferred(); // bob's second device (test 2)
-const crossSigned = deferred(); // resolved when alice's cross-signing is set up (test 3)
+const secondDevice = deferred(); // bob's second device (second test)
+const crossSigned = deferred(); // resolved when alice's cross-signing is set up
 
 const inDm = () => needs('alice and bob share an encrypted DM (first test)', dm.promise);
 
