@@ -6,7 +6,6 @@ import org.bollwerk.tenant.Tenant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import javax.crypto.KeyGenerator;
@@ -243,14 +242,9 @@ public class AtRestCipher {
             rows = store.ofTenant(tenantId);
         }
         TenantKeys loaded = unwrapAll(tenantId, rows);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            // Inside a caller's transaction a new key row is not committed yet: cache it only once it is.
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    cache.putIfAbsent(tenantId, loaded);
-                }
-            });
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Inside a write the rows may not be committed yet (and group commit may roll back this write
+            // alone, to its savepoint): use them, but cache only what is read outside a transaction.
             return loaded;
         }
         cache.putIfAbsent(tenantId, loaded);
