@@ -58,7 +58,7 @@ class RegisterController {
         if (JsonBody.bool(body, "inhibit_login", false)) return Map.of("user_id", userId);
         AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),
                 JsonBody.string(body, "initial_device_display_name", false), request.getRemoteAddr());
-        return LoginController.sessionBody(session, serverName);
+        return LoginController.sessionBody(session);
     }
 
     @GetMapping("/register/available")

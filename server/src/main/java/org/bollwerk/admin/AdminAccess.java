@@ -24,6 +24,16 @@ class AdminAccess {
         if (!requester.admin()) throw MatrixException.forbidden("You are not a server admin");
     }
 
+    /** Operators run the whole deployment (tenants, domains, partnerships); for now the server admins. */
+    void requireOperator(Requester requester) {
+        if (!requester.admin()) throw MatrixException.forbidden("You are not an operator");
+    }
+
+    /** May the caller read this tenant's settings? */
+    void requireTenantAccess(Requester requester, String tenantId) {
+        requireOperator(requester);
+    }
+
     /** Parses a user ID from the path; 400 {@code M_INVALID_PARAM} when malformed or not hosted here. */
     String localUserId(String text) {
         UserId userId;
