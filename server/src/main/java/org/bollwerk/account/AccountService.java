@@ -61,6 +61,11 @@ public class AccountService {
      * that domain's tenant. {@code password} may be null for accounts that only log in otherwise.
      */
     public UserAccount createUser(String userIdText, String password, String displayName, boolean admin) {
+        return createUser(userIdText, password, displayName, admin, () -> { });
+    }
+
+    /** As above; {@code inTransaction} runs in the account's write transaction first and may veto it by throwing. */
+    UserAccount createUser(String userIdText, String password, String displayName, boolean admin, Runnable inTransaction) {
         UserId userId = UserId.parse(userIdText);
         String tenantId = tenants.tenantOfDomain(userId.domain())
                 .orElseThrow(() -> MatrixException.invalidParam("This server does not host " + userId.domain()));
@@ -78,6 +83,7 @@ public class AccountService {
             if (store.userExists(userId.toString())) {
                 throw new MatrixException(ErrCode.M_USER_IN_USE, "User ID already taken.");
             }
+            inTransaction.run();
             store.insertUser(userId.toString(), tenantId, userId.localpart(), hash, admin, now);
             events.publishEvent(new AccountEvents.AccountCreated(userId.toString(), tenantId,
                     displayName == null ? userId.localpart() : displayName));

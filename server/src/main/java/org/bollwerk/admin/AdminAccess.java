@@ -29,6 +29,20 @@ class AdminAccess {
         if (!requester.admin()) throw MatrixException.forbidden("You are not an operator");
     }
 
+    /** May the caller administer users, tokens and roles of this tenant? */
+    void requireTenantAdmin(Requester requester, String tenantId) {
+        requireOperator(requester);
+    }
+
+    /**
+     * The tenant a listing is limited to: {@code requested} (null: all tenants) for operators; tenant
+     * admins see only their own tenant.
+     */
+    String tenantScope(Requester requester, String requested) {
+        requireOperator(requester);
+        return requested;
+    }
+
     /** May the caller read this tenant's settings? */
     void requireTenantAccess(Requester requester, String tenantId) {
         requireOperator(requester);
