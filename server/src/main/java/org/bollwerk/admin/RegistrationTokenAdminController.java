@@ -5,6 +5,7 @@ import org.bollwerk.account.RegistrationTokens;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,14 +41,18 @@ class RegistrationTokenAdminController {
     @GetMapping
     Map<String, Object> list(Requester requester, @RequestParam(required = false) String valid,
                              @RequestParam(name = "tenant_id", required = false) String tenantId) {
-        String scope = access.tenantScope(requester, tenantId);
+        List<String> scope = access.scope(requester, TenantRoles.REGISTRATION_TOKENS, tenantId);
         Boolean validFilter = switch (valid == null ? "" : valid) {
             case "" -> null;
             case "true" -> true;
             case "false" -> false;
             default -> throw MatrixException.invalidParam("valid must be true or false");
         };
-        return Map.of("registration_tokens", tokens.tokens(scope, validFilter).stream().map(this::json).toList());
+        List<Map<String, Object>> listed = new java.util.ArrayList<>();
+        for (String tenant : scope == null ? java.util.Collections.<String>singletonList(null) : scope) {
+            tokens.tokens(tenant, validFilter).forEach(t -> listed.add(json(t)));
+        }
+        return Map.of("registration_tokens", listed);
     }
 
     @GetMapping("/{token}")
@@ -58,7 +64,7 @@ class RegistrationTokenAdminController {
     Map<String, Object> create(Requester requester, @RequestBody(required = false) byte[] raw) {
         ObjectNode body = raw == null || raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.parseObject(raw);
         String tenantId = JsonBody.string(body, "tenant_id", false);
-        access.requireTenantAdmin(requester, tenantId == null ? org.bollwerk.tenant.Tenant.DEFAULT_ID : tenantId);
+        access.require(requester, TenantRoles.REGISTRATION_TOKENS, tenantId == null ? org.bollwerk.tenant.Tenant.DEFAULT_ID : tenantId);
         Long length = JsonBody.integer(body, "length");
         if (length != null && (length < 1 || length > 64)) throw MatrixException.invalidParam("length must be 1-64");
         return json(tokens.create(JsonBody.string(body, "token", false), length == null ? null : length.intValue(),
@@ -84,9 +90,10 @@ class RegistrationTokenAdminController {
 
     /** The token if it exists and the caller administers its tenant; 404 otherwise (also for other tenants). */
     private RegistrationToken existing(Requester requester, String token) {
+        access.requireAnyAdminRole(requester);
         RegistrationToken found = tokens.token(token)
                 .orElseThrow(() -> MatrixException.notFound("No such registration token: " + token));
-        access.requireTenantAdmin(requester, found.tenantId());
+        access.require(requester, TenantRoles.REGISTRATION_TOKENS, found.tenantId());
         return found;
     }
 

@@ -5,6 +5,7 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.tenant.Tenant;
+import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
 import org.bollwerk.web.JsonBody;
 import org.springframework.http.ResponseEntity;
@@ -34,11 +35,13 @@ class TenantAdminController {
     private final TenantService tenants;
     private final AccountService accounts;
     private final AdminAccess access;
+    private final TenantRoles roles;
 
-    TenantAdminController(TenantService tenants, AccountService accounts, AdminAccess access) {
+    TenantAdminController(TenantService tenants, AccountService accounts, AdminAccess access, TenantRoles roles) {
         this.tenants = tenants;
         this.accounts = accounts;
         this.access = access;
+        this.roles = roles;
     }
 
     @GetMapping
@@ -62,7 +65,7 @@ class TenantAdminController {
 
     @GetMapping("/{tenantId}")
     Map<String, Object> get(Requester requester, @PathVariable String tenantId) {
-        access.requireTenantAccess(requester, tenantId);
+        access.require(requester, TenantRoles.TENANT_READ, tenantId);
         return json(existing(tenantId));
     }
 
@@ -105,6 +108,58 @@ class TenantAdminController {
         access.requireOperator(requester);
         tenants.removePartner(tenantId, otherId);
         return json(existing(tenantId));
+    }
+
+    // ---- roles
+
+    /** The tenant's roles (built-in and its own), the permission list, and who holds which role. */
+    @GetMapping("/{tenantId}/roles")
+    Map<String, Object> roles(Requester requester, @PathVariable String tenantId) {
+        access.require(requester, TenantRoles.TENANT_READ, tenantId);
+        existing(tenantId);
+        List<Map<String, Object>> list = roles.roles(tenantId).stream().map(r -> Map.<String, Object>of(
+                "name", r.name(), "permissions", r.permissions(), "built_in", r.builtIn())).toList();
+        List<Map<String, Object>> assignments = roles.assignments(tenantId).stream().map(a -> Map.<String, Object>of(
+                "user_id", a.userId(), "role", a.role())).toList();
+        return Map.of("roles", list, "permissions", TenantRoles.PERMISSIONS, "assignments", assignments);
+    }
+
+    /** Creates or replaces one of the tenant's own roles: {@code {"permissions": [...]}}. */
+    @PutMapping("/{tenantId}/roles/{role}")
+    Map<String, Object> putRole(Requester requester, @PathVariable String tenantId, @PathVariable String role,
+                                @RequestBody(required = false) byte[] raw) {
+        access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        existing(tenantId);
+        TenantRoles.Role saved = roles.putRole(tenantId, role, strings(Json.parseObject(raw), "permissions"));
+        return Map.of("name", saved.name(), "permissions", saved.permissions(), "built_in", false);
+    }
+
+    @DeleteMapping("/{tenantId}/roles/{role}")
+    Map<String, Object> deleteRole(Requester requester, @PathVariable String tenantId, @PathVariable String role) {
+        access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        roles.deleteRole(tenantId, role);
+        return Map.of();
+    }
+
+    /** Gives a user of this tenant a role here. */
+    @PutMapping("/{tenantId}/roles/{role}/members/{userId}")
+    Map<String, Object> assign(Requester requester, @PathVariable String tenantId, @PathVariable String role,
+                               @PathVariable String userId) {
+        access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        var user = access.existingUser(userId);
+        if (!user.tenantId().equals(tenantId)) {
+            throw MatrixException.invalidParam(user.userId() + " is not a user of tenant " + tenantId);
+        }
+        roles.assign(tenantId, role, user.userId());
+        return Map.of("user_id", user.userId(), "role", role);
+    }
+
+    @DeleteMapping("/{tenantId}/roles/{role}/members/{userId}")
+    Map<String, Object> unassign(Requester requester, @PathVariable String tenantId, @PathVariable String role,
+                                 @PathVariable String userId) {
+        access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        roles.unassign(tenantId, role, userId);
+        return Map.of();
     }
 
     private Tenant existing(String tenantId) {
