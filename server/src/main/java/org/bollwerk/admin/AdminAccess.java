@@ -32,6 +32,15 @@ class AdminAccess {
         this.roles = roles;
     }
 
+    /** Operator-only endpoints that need no tenant (key management): a server admin, or 403. */
+    static void requireAdmin(Requester requester) {
+        if (!requester.admin()) {
+            note(null, null);
+            throw MatrixException.forbidden("You are not a server admin");
+        }
+        note(OPERATOR, null);
+    }
+
     /** Operators run the whole deployment (tenants, domains, partnerships, server admins). */
     void requireOperator(Requester requester) {
         if (!requester.admin()) throw MatrixException.forbidden("You are not an operator");
