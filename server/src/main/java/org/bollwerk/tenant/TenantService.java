@@ -104,7 +104,13 @@ public class TenantService {
 
     /** Whether users of this tenant may log in and use their tokens. Unknown tenants are not active. */
     public boolean isActive(String tenantId) {
-        return ACTIVE.equals(rules().statusById().get(tenantId));
+        String status = rules().statusById().get(tenantId);
+        // A tenant created on another node since the last load: look again rather than refuse its users.
+        if (status == null && tenantId != null) {
+            forgetRules();
+            status = rules().statusById().get(tenantId);
+        }
+        return ACTIVE.equals(status);
     }
 
     /**
@@ -123,9 +129,7 @@ public class TenantService {
         Map<String, String> statuses = new ConcurrentHashMap<>();
         for (TenantStore.Row row : store.all()) statuses.put(row.id(), row.status());
         Set<String> pairs = new java.util.HashSet<>();
-        for (String tenantId : statuses.keySet()) {
-            for (String partner : store.partners(tenantId)) pairs.add(pairKey(tenantId, partner));
-        }
+        for (String[] pair : store.allPartners()) pairs.add(pairKey(pair[0], pair[1]));
         Rules loaded = new Rules(Map.copyOf(statuses), Set.copyOf(pairs), System.currentTimeMillis());
         rules = loaded;
         return loaded;

@@ -67,9 +67,10 @@ class TenantStore {
                 .params(tenantId, tenantId).query(String.class).list();
     }
 
-    boolean arePartners(String low, String high) {
-        return db.sql().sql("SELECT 1 FROM tenant_partners WHERE tenant_a = ? AND tenant_b = ?").params(low, high)
-                .query(Integer.class).optional().isPresent();
+    /** Every partnership as {@code [tenant_a, tenant_b]}. */
+    List<String[]> allPartners() {
+        return db.sql().sql("SELECT tenant_a, tenant_b FROM tenant_partners")
+                .query((rs, n) -> new String[]{rs.getString(1), rs.getString(2)}).list();
     }
 
     void insertPartners(String low, String high, long now) {

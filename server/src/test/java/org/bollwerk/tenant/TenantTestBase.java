@@ -4,7 +4,6 @@ import org.bollwerk.testsupport.MatrixHttp;
 import org.bollwerk.testsupport.MatrixHttp.Response;
 import org.bollwerk.testsupport.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,12 +32,23 @@ public abstract class TenantTestBase {
     protected static final String USERS = "/_synapse/admin/v2/users/";
     protected static final String V3 = "/_matrix/client/v3";
 
-    @TempDir
-    static Path dataDir;
+    /**
+     * One data directory for the Spring context all subclasses share. Not a {@code @TempDir}: JUnit deletes
+     * that after the first class, while the cached context still uses the database file in it.
+     */
+    private static final Path DATA_DIR = createDataDir();
+
+    private static Path createDataDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("bollwerk-tenant-it");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.register(registry, dataDir);
+        TestDatabase.register(registry, DATA_DIR);
     }
 
     @LocalServerPort
