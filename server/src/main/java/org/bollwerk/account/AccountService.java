@@ -47,6 +47,11 @@ public class AccountService {
         return store.users(tenantId, afterUserId == null ? "" : afterUserId, limit);
     }
 
+    /** Whether any account, deactivated ones included, has a user ID on {@code domain}. */
+    public boolean anyUserOnDomain(String domain) {
+        return store.anyUserOnDomain(domain);
+    }
+
     public long countUsers(String tenantId) {
         return store.countUsers(tenantId);
     }
@@ -56,6 +61,11 @@ public class AccountService {
      * that domain's tenant. {@code password} may be null for accounts that only log in otherwise.
      */
     public UserAccount createUser(String userIdText, String password, String displayName, boolean admin) {
+        return createUser(userIdText, password, displayName, admin, () -> { });
+    }
+
+    /** As above; {@code inTransaction} runs in the account's write transaction first and may veto it by throwing. */
+    UserAccount createUser(String userIdText, String password, String displayName, boolean admin, Runnable inTransaction) {
         UserId userId = UserId.parse(userIdText);
         String tenantId = tenants.tenantOfDomain(userId.domain())
                 .orElseThrow(() -> MatrixException.invalidParam("This server does not host " + userId.domain()));
@@ -66,9 +76,14 @@ public class AccountService {
         String hash = password == null ? null : hasher.hash(password);
         long now = System.currentTimeMillis();
         return db.write(() -> {
+            // The domain may have been removed from its tenant since the lookup above.
+            if (!tenants.tenantOfDomainNow(userId.domain()).map(tenantId::equals).orElse(false)) {
+                throw MatrixException.invalidParam("This server does not host " + userId.domain());
+            }
             if (store.userExists(userId.toString())) {
                 throw new MatrixException(ErrCode.M_USER_IN_USE, "User ID already taken.");
             }
+            inTransaction.run();
             store.insertUser(userId.toString(), tenantId, userId.localpart(), hash, admin, now);
             events.publishEvent(new AccountEvents.AccountCreated(userId.toString(), tenantId,
                     displayName == null ? userId.localpart() : displayName));
@@ -124,6 +139,7 @@ public class AccountService {
         if (credentials.deactivated()) {
             throw new MatrixException(ErrCode.M_USER_DEACTIVATED, "This account has been deactivated");
         }
+        if (!tenants.isActive(credentials.tenantId())) throw tenantDisabled();
         String device = deviceId == null || deviceId.isBlank() ? DeviceIds.random() : deviceId;
         if (device.length() > 255) throw MatrixException.invalidParam("device_id is too long");
         String token = AccessTokens.newToken();
@@ -145,7 +161,13 @@ public class AccountService {
         if (owner.locked()) {
             throw new MatrixException(ErrCode.M_USER_LOCKED, 401, "This account has been locked", Map.of("soft_logout", true));
         }
+        // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).
+        if (!tenants.isActive(owner.tenantId())) throw tenantDisabled();
         return new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash);
+    }
+
+    private static MatrixException tenantDisabled() {
+        return MatrixException.forbidden("Your organisation's access to this server is disabled");
     }
 
     static MatrixException unknownToken() {

@@ -67,6 +67,13 @@ class AccountStore {
                 .params(tenantId, tenantId).query(Long.class).single();
     }
 
+    /** Whether any account (active or not) has a user ID on {@code domain}. */
+    boolean anyUserOnDomain(String domain) {
+        String suffix = ":" + domain;
+        return db.sql().sql("SELECT 1 FROM users WHERE SUBSTR(user_id, LENGTH(user_id) - LENGTH(?) + 1) = ? LIMIT 1")
+                .params(suffix, suffix).query(Integer.class).optional().isPresent();
+    }
+
     Optional<Credentials> credentials(String userId) {
         return db.sql().sql("SELECT user_id, password_hash, deactivated, locked, admin, tenant_id FROM users WHERE user_id = ?")
                 .param(userId)

@@ -1,10 +1,10 @@
 package org.bollwerk.account;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.bollwerk.config.BollwerkProperties;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.tenant.TenantService;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,13 +24,13 @@ class LoginController {
     private final AccountService accounts;
     private final UserInteractiveAuth uia;
     private final LoginGuard guard;
-    private final String serverName;
+    private final TenantService tenants;
 
-    LoginController(AccountService accounts, UserInteractiveAuth uia, LoginGuard guard, BollwerkProperties props) {
+    LoginController(AccountService accounts, UserInteractiveAuth uia, LoginGuard guard, TenantService tenants) {
         this.accounts = accounts;
         this.uia = uia;
         this.guard = guard;
-        this.serverName = props.serverName();
+        this.tenants = tenants;
     }
 
     @GetMapping("/login")
@@ -45,7 +45,7 @@ class LoginController {
         if (!"m.login.password".equals(type)) {
             throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Unknown login type " + type, Map.of());
         }
-        String userId = LoginIdentifiers.userOf(body, serverName);
+        String userId = LoginIdentifiers.userOf(body, domainOfRequest(request, tenants));
         String password = JsonBody.string(body, "password", true);
         if (userId == null) throw MatrixException.missingParam("Missing user identifier");
         guard.beforeLogin(request.getRemoteAddr(), userId);
@@ -54,10 +54,27 @@ class LoginController {
         }
         AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),
                 JsonBody.string(body, "initial_device_display_name", false), request.getRemoteAddr());
-        return sessionBody(session, serverName);
+        return sessionBody(session);
     }
 
-    static Map<String, Object> sessionBody(AccountService.Session session, String serverName) {
+    /**
+     * The domain a bare localpart is completed with: the {@code Host} the client used when one of the
+     * tenants serves it (so {@code alice} at {@code acme.test} is {@code @alice:acme.test}), else the
+     * server name.
+     */
+    static String domainOfRequest(HttpServletRequest request, TenantService tenants) {
+        String host = request.getServerName();
+        if (host != null) {
+            host = host.toLowerCase(java.util.Locale.ROOT);
+            String withPort = host + ":" + request.getServerPort();
+            if (tenants.isLocalDomain(host)) return host;
+            if (tenants.isLocalDomain(withPort)) return withPort;
+        }
+        return tenants.defaultDomain();
+    }
+
+    static Map<String, Object> sessionBody(AccountService.Session session) {
+        String serverName = session.userId().substring(session.userId().indexOf(':') + 1);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("user_id", session.userId());
         response.put("access_token", session.accessToken());

@@ -6,22 +6,116 @@ import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
-/** The checks every admin endpoint starts with: the caller is a server admin, the user ID is local. */
+import java.util.List;
+
+/**
+ * The checks every admin endpoint starts with. Operators (server admins) may do everything; anyone else
+ * needs a role in the target's tenant that grants the permission — a tenant admin of A gets 403 on
+ * anything of B. The role that allowed the action is noted for the audit trail.
+ */
 @Component
 class AdminAccess {
+    static final String OPERATOR = "operator";
     private final AccountService accounts;
     private final TenantService tenants;
+    private final TenantRoles roles;
 
-    AdminAccess(AccountService accounts, TenantService tenants) {
+    AdminAccess(AccountService accounts, TenantService tenants, TenantRoles roles) {
         this.accounts = accounts;
         this.tenants = tenants;
+        this.roles = roles;
     }
 
+    /** Operator-only endpoints that need no tenant (key management): a server admin, or 403. */
     static void requireAdmin(Requester requester) {
-        if (!requester.admin()) throw MatrixException.forbidden("You are not a server admin");
+        if (!requester.admin()) {
+            note(null, null);
+            throw MatrixException.forbidden("You are not a server admin");
+        }
+        note(OPERATOR, null);
+    }
+
+    /** Operators run the whole deployment (tenants, domains, partnerships, server admins). */
+    void requireOperator(Requester requester) {
+        if (!requester.admin()) throw MatrixException.forbidden("You are not an operator");
+        note(OPERATOR, null);
+    }
+
+    /** The caller holds {@code permission} in {@code tenantId}, as operator or through a role there. */
+    void require(Requester requester, String permission, String tenantId) {
+        if (requester.admin()) {
+            note(OPERATOR, tenantId);
+            return;
+        }
+        String role = roles.roleGranting(requester.userId(), tenantId, permission).orElse(null);
+        note(role == null ? null : role + "@" + tenantId, tenantId);
+        if (role == null) throw MatrixException.forbidden("You may not do this in tenant " + tenantId);
+    }
+
+    /**
+     * Parses the target user ID of a request and checks {@code permission} in its tenant. Callers without
+     * any admin role get 403 before the ID is looked at, as before tenants existed.
+     */
+    String userTarget(Requester requester, String permission, String text) {
+        requireAnyAdminRole(requester);
+        String userId = localUserId(text);
+        requireForUser(requester, permission, userId);
+        return userId;
+    }
+
+    /** 403 for callers who are neither operators nor hold any role, before anything is looked up. */
+    void requireAnyAdminRole(Requester requester) {
+        if (!requester.admin() && !roles.hasAnyRole(requester.userId())) {
+            note(null, null);
+            throw MatrixException.forbidden("You are not a server admin");
+        }
+    }
+
+    /** Accounts of server admins are the operators' business alone. */
+    void requireMayManage(Requester requester, UserAccount target) {
+        if (target.admin() && !requester.admin()) throw MatrixException.forbidden("Only operators manage server admins");
+    }
+
+    /** As {@link #require} for the tenant of a local user ID. */
+    void requireForUser(Requester requester, String permission, String userId) {
+        require(requester, permission, tenantOfUser(userId));
+    }
+
+    /**
+     * The tenants a listing may show: null (all) for operators, else those where the caller holds
+     * {@code permission}; {@code requested} narrows it to one. 403 when nothing is left.
+     */
+    List<String> scope(Requester requester, String permission, String requested) {
+        if (requester.admin()) {
+            note(OPERATOR, requested);
+            return requested == null ? null : List.of(requested);
+        }
+        List<String> allowed = roles.tenantsGranting(requester.userId(), permission);
+        if (requested != null) allowed = allowed.contains(requested) ? List.of(requested) : List.of();
+        if (allowed.isEmpty()) {
+            note(null, requested);
+            throw MatrixException.forbidden("You are not an administrator of any tenant");
+        }
+        note(allowed.size() == 1 ? "role@" + allowed.getFirst() : "roles", allowed.size() == 1 ? allowed.getFirst() : null);
+        return allowed;
+    }
+
+    String tenantOfUser(String userId) {
+        return tenants.tenantOfDomain(UserId.parse(userId).domain())
+                .orElseThrow(() -> new MatrixException(ErrCode.M_INVALID_PARAM, "Can only manage local users"));
+    }
+
+    private static void note(String role, String tenantId) {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        if (attributes == null) return;
+        attributes.setAttribute(AdminAuditInterceptor.ROLE, role, RequestAttributes.SCOPE_REQUEST);
+        attributes.setAttribute(AdminAuditInterceptor.TENANT, tenantId, RequestAttributes.SCOPE_REQUEST);
     }
 
     /** Parses a user ID from the path; 400 {@code M_INVALID_PARAM} when malformed or not hosted here. */

@@ -5,6 +5,7 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.web.JsonBody;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -42,8 +43,7 @@ class UserAdminController {
 
     @GetMapping("/_synapse/admin/v2/users/{userId}")
     Map<String, Object> user(Requester requester, @PathVariable String userId) {
-        AdminAccess.requireAdmin(requester);
-        UserAccount user = access.existingUser(userId);
+        UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.USERS_READ, userId));
         return UserJson.user(user, profiles.of(user.userId()));
     }
 
@@ -53,17 +53,19 @@ class UserAdminController {
      */
     @GetMapping("/_synapse/admin/v2/users")
     Map<String, Object> users(Requester requester, @RequestParam Map<String, String> params) {
-        AdminAccess.requireAdmin(requester);
+        List<String> scope = access.scope(requester, TenantRoles.USERS_READ, blankToNull(params.get("tenant_id")));
         UserListQuery query = UserListQuery.parse(params);
         // The account feature pages by user ID only; filters and other orders are applied here over a full
         // scan. Fine for thousands of accounts; a filtered query in AccountService is the step after that.
         List<UserAccount> matching = new ArrayList<>();
-        String after = null;
-        while (true) {
-            List<UserAccount> batch = accounts.users(null, after, SCAN_BATCH);
-            for (UserAccount user : batch) if (query.matches(user)) matching.add(user);
-            if (batch.size() < SCAN_BATCH) break;
-            after = batch.getLast().userId();
+        for (String tenantId : scope == null ? java.util.Collections.<String>singletonList(null) : scope) {
+            String after = null;
+            while (true) {
+                List<UserAccount> batch = accounts.users(tenantId, after, SCAN_BATCH);
+                for (UserAccount user : batch) if (query.matches(user)) matching.add(user);
+                if (batch.size() < SCAN_BATCH) break;
+                after = batch.getLast().userId();
+            }
         }
         matching.sort(query.comparator());
         int total = matching.size();
@@ -84,10 +86,10 @@ class UserAdminController {
     @PutMapping("/_synapse/admin/v2/users/{userId}")
     ResponseEntity<Map<String, Object>> createOrModify(Requester requester, @PathVariable String userId,
                                                        @RequestBody(required = false) byte[] raw) {
-        AdminAccess.requireAdmin(requester);
-        String id = access.localUserId(userId);
+        String id = access.userTarget(requester, TenantRoles.USERS_READ, userId);
         UserChange change = UserChange.parse(Json.parseObject(raw));
         var existing = accounts.user(id);
+        requirePermissionsFor(requester, id, existing.orElse(null), change);
         if (existing.isEmpty()) {
             UserAccount created = create(id, change);
             return ResponseEntity.status(201).body(UserJson.user(created, profiles.of(id)));
@@ -95,6 +97,28 @@ class UserAdminController {
         modify(requester, existing.get(), change);
         UserAccount updated = accounts.user(id).orElseThrow();
         return ResponseEntity.ok(UserJson.user(updated, profiles.of(id)));
+    }
+
+    /** Each requested change needs its own permission: helpdesk may reset a password but not rename. */
+    private void requirePermissionsFor(Requester requester, String userId, UserAccount existing, UserChange change) {
+        if (change.admin() != null && (existing == null ? change.admin() : change.admin() != existing.admin())) {
+            access.requireOperator(requester);
+        }
+        if (existing == null) {
+            access.requireForUser(requester, TenantRoles.USERS_CREATE, userId);
+            return;
+        }
+        access.requireMayManage(requester, existing);
+        if (change.password() != null) access.requireForUser(requester, TenantRoles.USERS_PASSWORD, userId);
+        if (change.locked() != null) access.requireForUser(requester, TenantRoles.USERS_LOCK, userId);
+        if (change.deactivated() != null) access.requireForUser(requester, TenantRoles.USERS_DEACTIVATE, userId);
+        if (change.displayName() != null || change.avatarUrl() != null) {
+            access.requireForUser(requester, TenantRoles.USERS_MODIFY, userId);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private UserAccount create(String userId, UserChange change) {
@@ -133,8 +157,8 @@ class UserAdminController {
     @PostMapping("/_synapse/admin/v1/deactivate/{userId}")
     Map<String, Object> deactivate(Requester requester, @PathVariable String userId,
                                    @RequestBody(required = false) byte[] raw) {
-        AdminAccess.requireAdmin(requester);
-        UserAccount user = access.existingUser(userId);
+        UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.USERS_DEACTIVATE, userId));
+        access.requireMayManage(requester, user);
         // An empty body is allowed for backwards compatibility, as in Synapse.
         boolean erase = raw == null || raw.length == 0 ? false : JsonBody.bool(Json.parseObject(raw), "erase", false);
         accounts.deactivate(user.userId(), erase);
@@ -143,16 +167,14 @@ class UserAdminController {
 
     @GetMapping("/_synapse/admin/v2/users/{userId}/devices")
     Map<String, Object> devices(Requester requester, @PathVariable String userId) {
-        AdminAccess.requireAdmin(requester);
-        UserAccount user = access.existingUser(userId);
+        UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.DEVICES_READ, userId));
         List<Map<String, Object>> devices = accounts.devices(user.userId()).stream().map(UserJson::device).toList();
         return Map.of("devices", devices, "total", devices.size());
     }
 
     @GetMapping("/_synapse/admin/v2/users/{userId}/devices/{deviceId}")
     Map<String, Object> device(Requester requester, @PathVariable String userId, @PathVariable String deviceId) {
-        AdminAccess.requireAdmin(requester);
-        UserAccount user = access.existingUser(userId);
+        UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.DEVICES_READ, userId));
         return accounts.device(user.userId(), deviceId).map(UserJson::device)
                 .orElseThrow(() -> MatrixException.notFound("Device not found"));
     }
@@ -160,8 +182,8 @@ class UserAdminController {
     /** Logs the device out and removes it. Like Synapse, an unknown device of a known user is not an error. */
     @DeleteMapping("/_synapse/admin/v2/users/{userId}/devices/{deviceId}")
     Map<String, Object> deleteDevice(Requester requester, @PathVariable String userId, @PathVariable String deviceId) {
-        AdminAccess.requireAdmin(requester);
-        UserAccount user = access.existingUser(userId);
+        UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.DEVICES_DELETE, userId));
+        access.requireMayManage(requester, user);
         accounts.deleteDevice(user.userId(), deviceId);
         return Map.of();
     }

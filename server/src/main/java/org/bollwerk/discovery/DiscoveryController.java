@@ -3,6 +3,8 @@ package org.bollwerk.discovery;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.account.Requester;
 import org.bollwerk.config.BollwerkProperties;
+import org.bollwerk.tenant.Tenant;
+import org.bollwerk.tenant.TenantService;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,17 +25,24 @@ class DiscoveryController {
 
     private final String publicBaseUrl;
     private final boolean encryptByDefault;
+    private final TenantService tenants;
 
-    DiscoveryController(BollwerkProperties props,
+    DiscoveryController(BollwerkProperties props, TenantService tenants,
                         @org.springframework.beans.factory.annotation.Value("${bollwerk.e2ee-default:private}") String e2eeDefault) {
         this.publicBaseUrl = props.publicBaseUrl();
+        this.tenants = tenants;
         this.encryptByDefault = !"off".equalsIgnoreCase(e2eeDefault.trim());
     }
 
-    /** {@code io.element.e2ee.default}: Element-family clients encrypt new chats unless the operator turned it off. */
+    /**
+     * Answers per {@code Host}: a tenant domain with its own base URL announces that one. {@code
+     * io.element.e2ee.default}: Element-family clients encrypt new chats unless the operator turned it off.
+     */
     @GetMapping("/.well-known/matrix/client")
     Map<String, Object> wellKnown(HttpServletRequest request) {
-        return Map.of("m.homeserver", Map.of("base_url", baseUrl()),
+        String host = request.getServerName() == null ? "" : request.getServerName().toLowerCase(java.util.Locale.ROOT);
+        String tenantUrl = tenants.tenantOfDomain(host).flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
+        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl()),
                 "io.element.e2ee", Map.of("default", encryptByDefault));
     }
 

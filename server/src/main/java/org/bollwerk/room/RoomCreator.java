@@ -62,6 +62,7 @@ class RoomCreator {
         ObjectNode creationContent = JsonBody.object(body, "creation_content", false);
         ObjectNode powerOverride = JsonBody.object(body, "power_level_content_override", false);
         List<String> invites = userList(body.get("invite"));
+        for (String invitee : invites) rooms.requireMayInvite(requester.tenantId(), requester.tenantId(), invitee);
         List<ObjectNode> initialState = initialState(body.get("initial_state"));
         String aliasName = JsonBody.string(body, "room_alias_name", false);
         String alias = null;

@@ -7,6 +7,7 @@ import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
+import org.bollwerk.tenant.TenantService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,12 +21,15 @@ public class RoomService {
     private final EventStore store;
     private final EventWriter writer;
     private final ObjectProvider<MemberProfileSource> profiles;
+    private final TenantService tenants;
 
-    RoomService(Db db, EventStore store, EventWriter writer, ObjectProvider<MemberProfileSource> profiles) {
+    RoomService(Db db, EventStore store, EventWriter writer, ObjectProvider<MemberProfileSource> profiles,
+                TenantService tenants) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.profiles = profiles;
+        this.tenants = tenants;
     }
 
     RoomVersion version(String roomId) {
@@ -93,7 +97,10 @@ public class RoomService {
     /** Joins by room ID; alias resolution happens in the caller. */
     public String join(Requester requester, String roomId, String reason) {
         return db.write(() -> {
-            if (store.room(roomId).isEmpty()) throw MatrixException.notFound("Unknown room " + roomId);
+            EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+            if (!tenants.mayInteract(requester.tenantId(), room.tenantId())) {
+                throw MatrixException.forbidden("This room belongs to another organisation");
+            }
             String membership = store.membership(roomId, requester.userId()).orElse(null);
             if ("join".equals(membership)) {
                 return roomId;  // already joined: joining again is a no-op
@@ -106,9 +113,22 @@ public class RoomService {
     public void invite(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
-            version(roomId);
+            EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+            requireMayInvite(requester.tenantId(), room.tenantId(), target);
             member(requester.userId(), roomId, target, "invite", reason, null);
         });
+    }
+
+    /**
+     * Tenants are isolated: a local user of another tenant may be invited only when both the inviter's
+     * tenant and the room's tenant are that tenant or its partners.
+     */
+    void requireMayInvite(String inviterTenant, String roomTenant, String target) {
+        String targetTenant = tenants.tenantOfDomain(UserId.parse(target).domain()).orElse(null);
+        if (targetTenant == null) return;  // not a user of this deployment: a matter for federation
+        if (!tenants.mayInteract(inviterTenant, targetTenant) || !tenants.mayInteract(roomTenant, targetTenant)) {
+            throw MatrixException.forbidden(target + " belongs to another organisation");
+        }
     }
 
     public void leave(Requester requester, String roomId, String reason) {

@@ -22,17 +22,19 @@ import java.util.Map;
 class PresenceController {
     private final PresenceService presence;
     private final ProfileService profiles;
+    private final org.bollwerk.tenant.TenantService tenants;
 
-    PresenceController(PresenceService presence, ProfileService profiles) {
+    PresenceController(PresenceService presence, ProfileService profiles, org.bollwerk.tenant.TenantService tenants) {
         this.presence = presence;
         this.profiles = profiles;
+        this.tenants = tenants;
     }
 
     @GetMapping("/presence/{userId}/status")
     Map<String, Object> get(Requester requester, @PathVariable String userId) {
         UserId.parse(userId);
         String tenant = profiles.tenantOf(userId).orElse(null);
-        if (tenant == null || !tenant.equals(requester.tenantId())) {
+        if (tenant == null || !tenants.mayInteract(requester.tenantId(), tenant)) {
             throw MatrixException.notFound("Presence not found");
         }
         PresenceService.Status status = presence.status(userId);

@@ -4,6 +4,7 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.tenant.TenantService;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,14 +27,16 @@ class ProfileController {
     static final int DIRECTORY_MAX_LIMIT = 50;
 
     private final ProfileService profiles;
+    private final TenantService tenants;
 
-    ProfileController(ProfileService profiles) {
+    ProfileController(ProfileService profiles, TenantService tenants) {
         this.profiles = profiles;
+        this.tenants = tenants;
     }
 
     @GetMapping("/profile/{userId}")
     Map<String, Object> profile(Requester requester, @PathVariable String userId) {
-        Profile profile = lookup(userId);
+        Profile profile = lookup(requester, userId);
         Map<String, Object> body = new LinkedHashMap<>();
         if (profile.displayName() != null) body.put("displayname", profile.displayName());
         if (profile.avatarUrl() != null) body.put("avatar_url", profile.avatarUrl());
@@ -42,13 +45,13 @@ class ProfileController {
 
     @GetMapping("/profile/{userId}/displayname")
     Map<String, Object> displayName(Requester requester, @PathVariable String userId) {
-        Profile profile = lookup(userId);
+        Profile profile = lookup(requester, userId);
         return profile.displayName() == null ? Map.of() : Map.of("displayname", profile.displayName());
     }
 
     @GetMapping("/profile/{userId}/avatar_url")
     Map<String, Object> avatarUrl(Requester requester, @PathVariable String userId) {
-        Profile profile = lookup(userId);
+        Profile profile = lookup(requester, userId);
         return profile.avatarUrl() == null ? Map.of() : Map.of("avatar_url", profile.avatarUrl());
     }
 
@@ -81,7 +84,9 @@ class ProfileController {
                 : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));
         String trimmed = term.strip();
         if (trimmed.isEmpty()) return Map.of("results", List.of(), "limited", false);
-        List<ProfileService.DirectoryEntry> hits = profiles.search(requester.tenantId(), trimmed, limit + 1);
+        List<String> visibleTenants = new java.util.ArrayList<>(List.of(requester.tenantId()));
+        visibleTenants.addAll(tenants.partners(requester.tenantId()));
+        List<ProfileService.DirectoryEntry> hits = profiles.search(visibleTenants, trimmed, limit + 1);
         List<Map<String, Object>> results = hits.stream().limit(limit).map(hit -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("user_id", hit.userId());
@@ -92,8 +97,13 @@ class ProfileController {
         return Map.of("results", results, "limited", hits.size() > limit);
     }
 
-    private Profile lookup(String userId) {
+    /** The profile of a user of the requester's tenant or a partner tenant; 403 for other tenants. */
+    private Profile lookup(Requester requester, String userId) {
         UserId.parse(userId);
+        String tenant = profiles.tenantOf(userId).orElseThrow(() -> MatrixException.notFound("Profile not found"));
+        if (!tenants.mayInteract(requester.tenantId(), tenant)) {
+            throw MatrixException.forbidden("This user belongs to another organisation");
+        }
         return profiles.profile(userId).orElseThrow(() -> MatrixException.notFound("Profile not found"));
     }
 

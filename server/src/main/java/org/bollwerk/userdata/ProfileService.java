@@ -74,9 +74,9 @@ public class ProfileService {
     public record DirectoryEntry(String userId, String displayName, String avatarUrl) {
     }
 
-    /** Searches active users of one tenant by localpart or display name; one more than {@code limit} means "limited". */
-    List<DirectoryEntry> search(String tenantId, String term, int limit) {
-        return store.search(tenantId, term, limit).stream()
+    /** Searches active users of the tenants by localpart or display name; one more than {@code limit} means "limited". */
+    List<DirectoryEntry> search(List<String> tenantIds, String term, int limit) {
+        return store.search(tenantIds, term, limit).stream()
                 .map(hit -> new DirectoryEntry(hit.userId(), hit.displayName(), hit.avatarUrl())).toList();
     }
 

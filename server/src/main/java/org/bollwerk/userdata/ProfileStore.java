@@ -54,14 +54,17 @@ class ProfileStore {
     record Hit(String userId, String displayName, String avatarUrl) {
     }
 
-    /** Active users of the tenant whose localpart or display name contains {@code term}, case-insensitively. */
-    List<Hit> search(String tenantId, String term, int limit) {
+    /** Active users of the tenants whose localpart or display name contains {@code term}, case-insensitively. */
+    List<Hit> search(List<String> tenantIds, String term, int limit) {
         String like = "%" + lower(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String placeholders = String.join(", ", java.util.Collections.nCopies(tenantIds.size(), "?"));
+        List<Object> params = new java.util.ArrayList<>(tenantIds);
+        params.addAll(List.of(like, like, limit));
         return db.sql().sql("SELECT user_id, displayname, avatar_url FROM profiles "
-                        + "WHERE tenant_id = ? AND deactivated = 0 "
+                        + "WHERE tenant_id IN (" + placeholders + ") AND deactivated = 0 "
                         + "AND (LOWER(localpart) LIKE ? ESCAPE '\\' OR search_name LIKE ? ESCAPE '\\') "
                         + "ORDER BY user_id LIMIT ?")
-                .params(tenantId, like, like, limit)
+                .params(params)
                 .query((rs, n) -> new Hit(rs.getString(1), rs.getString(2), rs.getString(3)))
                 .list();
     }

@@ -57,6 +57,37 @@ public final class MatrixHttp {
         }
     }
 
+    /**
+     * Sends a request with the given {@code Host} header, as a client that reached the server under one of
+     * its tenant domains would. Java's HttpClient refuses to set {@code Host}, so this speaks HTTP/1.0 over a
+     * plain socket (no chunked responses, the server closes the connection).
+     */
+    public Response sendWithHost(String method, String path, String host, String token, Object body) {
+        URI uri = URI.create(base);
+        byte[] payload = body == null ? new byte[0] : body instanceof String raw ? raw.getBytes(StandardCharsets.UTF_8)
+                : Json.MAPPER.writeValueAsBytes(body);
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.0\r\nHost: " + host + "\r\n");
+        if (token != null) head.append("Authorization: Bearer ").append(token).append("\r\n");
+        if (body != null) head.append("Content-Type: application/json\r\n");
+        head.append("Content-Length: ").append(payload.length).append("\r\n\r\n");
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(payload);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headerEnd = response.indexOf("\r\n\r\n");
+            String headers = response.substring(0, headerEnd);
+            int status = Integer.parseInt(headers.split(" ", 3)[1]);
+            String contentType = headers.lines().filter(l -> l.regionMatches(true, 0, "Content-Type:", 0, 13))
+                    .map(l -> l.substring(13).trim()).findFirst().orElse("");
+            return new Response(status, response.substring(headerEnd + 4), contentType);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Logs in with a password and returns the access token (fails the test if the login fails). */
     public String login(String user, String password) {
         Response response = send("POST", "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
