@@ -37,7 +37,11 @@ class TenantAdminController {
     private final AdminAccess access;
     private final TenantRoles roles;
 
-    TenantAdminController(TenantService tenants, AccountService accounts, AdminAccess access, TenantRoles roles) {
+    private final org.bollwerk.keys.KeyAdministration keys;
+
+    TenantAdminController(TenantService tenants, AccountService accounts, AdminAccess access, TenantRoles roles,
+                          org.bollwerk.keys.KeyAdministration keys) {
+        this.keys = keys;
         this.tenants = tenants;
         this.accounts = accounts;
         this.access = access;
@@ -59,6 +63,7 @@ class TenantAdminController {
         List<String> domains = strings(body, "domains");
         String baseUrl = JsonBody.string(body, "base_url", false);
         Tenant created = tenants.create(id, name, domains);
+        keys.prepareTenant(created.id());
         if (baseUrl != null) created = tenants.update(id, null, null, baseUrl);
         return ResponseEntity.status(201).body(json(created));
     }

@@ -231,6 +231,18 @@ public class AtRestCipher {
                 true, cause);
     }
 
+    /**
+     * Creates (if needed) and caches a tenant's data keys, outside any write: called when a tenant is
+     * created, so its first writes and reads find the keys in memory instead of loading them inside a
+     * write (uncacheable there) or inside a row mapper (a second pooled connection).
+     */
+    void prepare(String tenantId) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("prepare tenant keys outside a transaction");
+        }
+        keysFor(tenantId);
+    }
+
     private TenantKeys keysFor(String tenantId) {
         TenantKeys keys = cache.get(tenantId);
         if (keys != null) return keys;

@@ -29,6 +29,11 @@ public class KeyAdministration {
                 .map(s -> new TenantKeyStatus(s.tenantId(), s.currentVersion(), s.versions(), s.shredded())).toList();
     }
 
+    /** Creates and caches a new tenant's data keys right after the tenant was created. */
+    public void prepareTenant(String tenantId) {
+        cipher.prepare(tenantId);
+    }
+
     /** Creates the tenant's next data key version; new data uses it, older data stays readable. */
     public int rotateDataKey(String tenantId, String actor) {
         return cipher.rotateDataKey(tenantId, actor);
