@@ -22,8 +22,11 @@ public class AccountService {
     private final TenantService tenants;
     private final ApplicationEventPublisher events;
 
+    private final org.bollwerk.tenant.TenantGroups groups;
+
     AccountService(Db db, AccountStore store, PasswordHasher hasher, TenantService tenants,
-                   ApplicationEventPublisher events) {
+                   org.bollwerk.tenant.TenantGroups groups, ApplicationEventPublisher events) {
+        this.groups = groups;
         this.db = db;
         this.store = store;
         this.hasher = hasher;
@@ -140,6 +143,7 @@ public class AccountService {
             throw new MatrixException(ErrCode.M_USER_DEACTIVATED, "This account has been deactivated");
         }
         if (!tenants.isActive(credentials.tenantId())) throw tenantDisabled();
+        if (!groups.maySignIn(credentials.tenantId(), userId)) throw notWhitelisted();
         String device = deviceId == null || deviceId.isBlank() ? DeviceIds.random() : deviceId;
         if (device.length() > 255) throw MatrixException.invalidParam("device_id is too long");
         String token = AccessTokens.newToken();
@@ -163,7 +167,12 @@ public class AccountService {
         }
         // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).
         if (!tenants.isActive(owner.tenantId())) throw tenantDisabled();
+        if (!groups.maySignIn(owner.tenantId(), owner.userId())) throw notWhitelisted();
         return new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash);
+    }
+
+    private static MatrixException notWhitelisted() {
+        return MatrixException.forbidden("Your organisation does not allow you to sign in to this server");
     }
 
     private static MatrixException tenantDisabled() {
