@@ -20,7 +20,8 @@ class JsonErrorController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = statusAttr instanceof Integer s ? s : 500;
+        // no status: someone requested /error itself rather than the container forwarding an error here
+        int status = statusAttr instanceof Integer s ? s : 404;
         ErrCode code = switch (status) {
             case 404, 405 -> ErrCode.M_UNRECOGNIZED;
             case 413 -> ErrCode.M_TOO_LARGE;
