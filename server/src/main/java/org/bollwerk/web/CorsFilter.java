@@ -19,15 +19,19 @@ import java.io.IOException;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class CorsFilter extends OncePerRequestFilter {
+    /** Also on error dispatches: Tomcat refuses some requests (TRACE) before any filter ran, then forwards to /error. */
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         response.setHeader("Access-Control-Allow-Origin", "*");
         response.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
         response.setHeader("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization, Date");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("X-Frame-Options", "DENY");
+        SecurityHeaders.apply(response);
         if ("OPTIONS".equals(request.getMethod())) {
             response.setStatus(200);
             response.setContentType("application/json");
