@@ -1,5 +1,6 @@
 package org.bollwerk.web;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.matrix.ErrCode;
@@ -18,6 +19,8 @@ import java.util.Map;
 class JsonErrorController implements ErrorController {
 
     @RequestMapping("/error")
+    @SuppressFBWarnings(value = "SPRING_CSRF_UNRESTRICTED_REQUEST_MAPPING",
+            justification = "Errors of every method are forwarded here; it changes nothing and there are no cookies to ride on")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // no status: someone requested /error itself rather than the container forwarding an error here
