@@ -281,6 +281,7 @@ class HostileInputIT extends ClientApiTestBase {
         bodies.add(json("42"));
         bodies.add(json("null"));
         bodies.add(json("{\"a\":NaN}"));
+        bodies.add(json("{\"limit\":1e4041270368,\"timeout\":-1E-99999999999}"));
         bodies.add(json("{\"a\":\"\\ud800\"}"));
         bodies.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'});
         bodies.add(json("[".repeat(10_000) + "]".repeat(10_000)));
