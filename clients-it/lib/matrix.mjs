@@ -42,7 +42,7 @@ export async function recordingFetch(input, init = {}) {
     try { body = (await res.clone().text()).slice(0, 400); } catch { /* unreadable */ }
     httpFailures.push({ at: Date.now(), method, path: redact(url), status: res.status, body });
   }
-  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(17, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
+  if (VERBOSE) process.stderr.write(`[http] ${new Date().toISOString().slice(14, 23)} ${method} ${redact(url)} -> ${res.status} in ${Date.now() - t0} ms\n`);
   return res;
 }
 
@@ -197,9 +197,10 @@ export async function sdkLogin(baseUrl, user) {
   });
 }
 
-/** A client for existing credentials (not started). */
-export function clientFor(baseUrl, creds, name = 'client') {
+/** A client for existing credentials (not started); `extra`: more createClient options (e.g. cryptoCallbacks). */
+export function clientFor(baseUrl, creds, name = 'client', extra = {}) {
   return sdk.createClient({
+    ...extra,
     baseUrl,
     accessToken: creds.access_token,
     userId: creds.user_id,

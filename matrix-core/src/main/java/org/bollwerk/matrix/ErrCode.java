@@ -32,7 +32,11 @@ public enum ErrCode {
     M_CANNOT_LEAVE_SERVER_NOTICE_ROOM(403),
     M_WEAK_PASSWORD(400),
     /** Key backup: the request names a backup version that is not the current one. */
-    M_WRONG_ROOM_KEYS_VERSION(403);
+    M_WRONG_ROOM_KEYS_VERSION(403),
+    /** Media: the content URI was created with /create but nothing was uploaded to it yet. */
+    M_NOT_YET_UPLOADED(504),
+    /** Media: content was already uploaded to this content URI. */
+    M_CANNOT_OVERWRITE_MEDIA(409);
 
     private final int httpStatus;
 

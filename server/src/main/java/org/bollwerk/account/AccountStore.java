@@ -1,5 +1,6 @@
 package org.bollwerk.account;
 
+import org.bollwerk.keys.AtRestCipher;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Repository;
 
@@ -10,9 +11,23 @@ import java.util.Optional;
 @Repository
 class AccountStore {
     private final Db db;
+    private final AtRestCipher cipher;
 
-    AccountStore(Db db) {
+    AccountStore(Db db, AtRestCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+    }
+
+    /** Device display names are personal data: encrypted at rest, bound to their device. */
+    private String sealName(String userId, String deviceId, String displayName) {
+        if (displayName == null) return null;
+        String tenant = db.sql().sql("SELECT tenant_id FROM users WHERE user_id = ?").param(userId).query(String.class)
+                .optional().orElse(org.bollwerk.tenant.Tenant.DEFAULT_ID);
+        return cipher.encryptText(tenant, displayName, deviceAad(userId, deviceId));
+    }
+
+    private static String deviceAad(String userId, String deviceId) {
+        return "device\0" + userId + "\0" + deviceId;
     }
 
     record Credentials(String userId, String passwordHash, boolean deactivated, boolean locked, boolean admin,
@@ -74,29 +89,31 @@ class AccountStore {
                         + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
                         + "last_seen_ts = excluded.last_seen_ts, last_seen_ip = excluded.last_seen_ip, "
                         + "display_name = COALESCE(excluded.display_name, devices.display_name)")
-                .params(userId, deviceId, displayName, now, now, ip).update();
+                .params(userId, deviceId, sealName(userId, deviceId, displayName), now, now, ip).update();
     }
 
     List<Device> devices(String userId) {
         return db.sql().sql("SELECT user_id, device_id, display_name, last_seen_ts, last_seen_ip FROM devices "
                         + "WHERE user_id = ? ORDER BY device_id")
-                .param(userId).query(AccountStore::device).list();
+                .param(userId).query(this::device).list();
     }
 
     Optional<Device> device(String userId, String deviceId) {
         return db.sql().sql("SELECT user_id, device_id, display_name, last_seen_ts, last_seen_ip FROM devices "
                         + "WHERE user_id = ? AND device_id = ?")
-                .params(userId, deviceId).query(AccountStore::device).optional();
+                .params(userId, deviceId).query(this::device).optional();
     }
 
-    private static Device device(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    private Device device(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         long seen = rs.getLong(4);
-        return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.wasNull() ? null : seen, rs.getString(5));
+        Long lastSeen = rs.wasNull() ? null : seen;
+        String name = cipher.decryptText(rs.getString(3), deviceAad(rs.getString(1), rs.getString(2)));
+        return new Device(rs.getString(1), rs.getString(2), name, lastSeen, rs.getString(5));
     }
 
     int renameDevice(String userId, String deviceId, String displayName) {
         return db.sql().sql("UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?")
-                .params(displayName, userId, deviceId).update();
+                .params(sealName(userId, deviceId, displayName), userId, deviceId).update();
     }
 
     int deleteDevice(String userId, String deviceId) {

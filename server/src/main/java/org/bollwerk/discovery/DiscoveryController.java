@@ -19,7 +19,7 @@ class DiscoveryController {
      * Only versions whose endpoints all exist. js-sdk switches features on by version (threads at v1.4,
      * authenticated media at v1.11), so advertising more than works breaks clients.
      */
-    static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6");
+    static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
 
     private final String publicBaseUrl;
     private final boolean encryptByDefault;

@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.keys.AtRestCipher;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Repository;
@@ -21,13 +22,17 @@ class EventStore {
     static final String COLUMNS = "stream_ordering, event_id, room_id, type, state_key, sender, origin_server_ts, "
             + "redacted_by, txn_device, txn_id, pdu";
     private final Db db;
+    private final AtRestCipher cipher;
+    /** Room ID -> tenant ID (a room never changes tenant); bounded, so arbitrary room IDs cannot grow it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> tenantOfRoom = new java.util.concurrent.ConcurrentHashMap<>();
 
-    EventStore(Db db) {
+    EventStore(Db db, AtRestCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
     }
 
-    static StoredEvent row(ResultSet rs, int n) throws SQLException {
-        ObjectNode pdu = (ObjectNode) Json.MAPPER.readTree(rs.getBytes(11));
+    StoredEvent row(ResultSet rs, int n) throws SQLException {
+        ObjectNode pdu = (ObjectNode) Json.MAPPER.readTree(decode(rs.getString(2), rs.getBytes(11)));
         return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), pdu);
     }
@@ -65,17 +70,36 @@ class EventStore {
         db.sql().sql("INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, origin_server_ts, "
                         + "depth, relates_to, rel_type, txn_device, txn_id, pdu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(e.streamOrdering(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(),
-                        e.originServerTs(), depth, relatesTo, relType, e.txnDevice(), e.txnId(), encode(e.pdu()))
+                        e.originServerTs(), depth, relatesTo, relType, e.txnDevice(), e.txnId(),
+                        encode(e.eventId(), e.roomId(), e.pdu()))
                 .update();
     }
 
-    static byte[] encode(ObjectNode pdu) {
-        return Json.write(pdu).getBytes(StandardCharsets.UTF_8);
+    /**
+     * The stored form of a PDU: encrypted at rest under the room's tenant key, bound to the event ID so a
+     * value cannot be moved to another row.
+     */
+    private byte[] encode(String eventId, String roomId, ObjectNode pdu) {
+        return cipher.encrypt(tenantOf(roomId), Json.write(pdu).getBytes(StandardCharsets.UTF_8), AtRestCipher.utf8(eventId));
+    }
+
+    /** Reverses {@link #encode}; rows written before encryption at rest existed are plain JSON. */
+    private byte[] decode(String eventId, byte[] stored) {
+        return AtRestCipher.isEncrypted(stored) ? cipher.decrypt(stored, AtRestCipher.utf8(eventId)) : stored;
+    }
+
+    private String tenantOf(String roomId) {
+        String tenant = tenantOfRoom.get(roomId);
+        if (tenant != null) return tenant;
+        tenant = room(roomId).map(RoomRow::tenantId).orElseThrow(() -> new IllegalStateException("no room " + roomId));
+        if (tenantOfRoom.size() > 100_000) tenantOfRoom.clear();
+        tenantOfRoom.put(roomId, tenant);
+        return tenant;
     }
 
     Optional<StoredEvent> event(String eventId) {
         return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE event_id = ?").param(eventId)
-                .query(EventStore::row).optional();
+                .query(this::row).optional();
     }
 
     Map<String, StoredEvent> events(Collection<String> eventIds) {
@@ -83,7 +107,7 @@ class EventStore {
         if (eventIds.isEmpty()) return found;
         String marks = String.join(",", java.util.Collections.nCopies(eventIds.size(), "?"));
         db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE event_id IN (" + marks + ")")
-                .params(new ArrayList<>(eventIds)).query(EventStore::row).list()
+                .params(new ArrayList<>(eventIds)).query(this::row).list()
                 .forEach(e -> found.put(e.eventId(), e));
         return found;
     }
@@ -105,7 +129,7 @@ class EventStore {
     List<StoredEvent> range(String roomId, long fromExclusive, long toInclusive, int limit, boolean newestFirst) {
         return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE room_id = ? AND stream_ordering > ? "
                         + "AND stream_ordering <= ? ORDER BY stream_ordering " + (newestFirst ? "DESC" : "ASC") + " LIMIT ?")
-                .params(roomId, fromExclusive, toInclusive, limit).query(EventStore::row).list();
+                .params(roomId, fromExclusive, toInclusive, limit).query(this::row).list();
     }
 
     boolean anyInRange(String roomId, long fromExclusive, long toInclusive) {
@@ -113,9 +137,9 @@ class EventStore {
                 .params(roomId, fromExclusive, toInclusive).query(Integer.class).optional().isPresent();
     }
 
-    void markRedacted(String eventId, String redactedBy, ObjectNode prunedPdu) {
+    void markRedacted(String eventId, String roomId, String redactedBy, ObjectNode prunedPdu) {
         db.sql().sql("UPDATE events SET redacted_by = ?, pdu = ? WHERE event_id = ?")
-                .params(redactedBy, encode(prunedPdu), eventId).update();
+                .params(redactedBy, encode(eventId, roomId, prunedPdu), eventId).update();
     }
 
     List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive, int limit,
@@ -123,7 +147,7 @@ class EventStore {
         return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE relates_to = ? AND (CAST(? AS TEXT) IS NULL OR rel_type = ?) "
                         + "AND stream_ordering > ? AND stream_ordering <= ? ORDER BY stream_ordering "
                         + (newestFirst ? "DESC" : "ASC") + " LIMIT ?")
-                .params(eventId, relType, relType, fromExclusive, toInclusive, limit).query(EventStore::row).list();
+                .params(eventId, relType, relType, fromExclusive, toInclusive, limit).query(this::row).list();
     }
 
     /** Thread roots of a room: events that have at least one m.thread relation, newest activity first. */
@@ -156,13 +180,13 @@ class EventStore {
     Optional<StoredEvent> currentState(String roomId, String type, String stateKey) {
         return db.sql().sql("SELECT " + prefixed("e") + " FROM current_state c JOIN events e ON e.event_id = c.event_id "
                         + "WHERE c.room_id = ? AND c.type = ? AND c.state_key = ?")
-                .params(roomId, type, stateKey).query(EventStore::row).optional();
+                .params(roomId, type, stateKey).query(this::row).optional();
     }
 
     List<StoredEvent> currentStateEvents(String roomId) {
         return db.sql().sql("SELECT " + prefixed("e") + " FROM current_state c JOIN events e ON e.event_id = c.event_id "
                         + "WHERE c.room_id = ? ORDER BY e.stream_ordering")
-                .param(roomId).query(EventStore::row).list();
+                .param(roomId).query(this::row).list();
     }
 
     /** The state of a room as it was right after position {@code at} (linear history: latest event per key). */
@@ -171,7 +195,7 @@ class EventStore {
                         + "MAX(stream_ordering) AS so FROM events WHERE room_id = ? AND state_key IS NOT NULL "
                         + "AND stream_ordering <= ? GROUP BY type, state_key) s ON e.stream_ordering = s.so "
                         + "ORDER BY e.stream_ordering")
-                .params(roomId, at).query(EventStore::row).list();
+                .params(roomId, at).query(this::row).list();
     }
 
     /** State events of a room whose position is in (from, to], latest per key. */
@@ -180,7 +204,7 @@ class EventStore {
                         + "MAX(stream_ordering) AS so FROM events WHERE room_id = ? AND state_key IS NOT NULL "
                         + "AND stream_ordering > ? AND stream_ordering <= ? GROUP BY type, state_key) s "
                         + "ON e.stream_ordering = s.so ORDER BY e.stream_ordering")
-                .params(roomId, fromExclusive, toInclusive).query(EventStore::row).list();
+                .params(roomId, fromExclusive, toInclusive).query(this::row).list();
     }
 
     /** Member events of the given users as of position {@code at}. */
@@ -194,17 +218,17 @@ class EventStore {
         return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN (SELECT state_key, MAX(stream_ordering) AS so "
                         + "FROM events WHERE room_id = ? AND type = 'm.room.member' AND state_key IN (" + marks + ") "
                         + "AND stream_ordering <= ? GROUP BY state_key) s ON e.stream_ordering = s.so")
-                .params(params).query(EventStore::row).list();
+                .params(params).query(this::row).list();
     }
 
     /** (position, value) pairs of one state key over the room's history, oldest first. */
     List<Map.Entry<Long, String>> stateHistory(String roomId, String type, String stateKey, String contentField,
                                                long toInclusive) {
-        return db.sql().sql("SELECT stream_ordering, pdu FROM events WHERE room_id = ? AND type = ? AND state_key = ? "
+        return db.sql().sql("SELECT stream_ordering, pdu, event_id FROM events WHERE room_id = ? AND type = ? AND state_key = ? "
                         + "AND stream_ordering <= ? ORDER BY stream_ordering")
                 .params(roomId, type, stateKey, toInclusive)
                 .query((rs, n) -> Map.entry(rs.getLong(1),
-                        Json.MAPPER.readTree(rs.getBytes(2)).path("content").path(contentField).asString("")))
+                        Json.MAPPER.readTree(decode(rs.getString(3), rs.getBytes(2))).path("content").path(contentField).asString("")))
                 .list();
     }
 
@@ -279,7 +303,7 @@ class EventStore {
         return db.sql().sql("SELECT " + prefixed("e") + " FROM events e JOIN room_members m ON m.room_id = e.room_id "
                         + "WHERE m.user_id = ? AND e.type = 'm.room.member' AND e.stream_ordering > ? "
                         + "AND e.stream_ordering <= ? ORDER BY e.stream_ordering")
-                .params(userId, fromExclusive, toInclusive).query(EventStore::row).list();
+                .params(userId, fromExclusive, toInclusive).query(this::row).list();
     }
 
     // ---- aliases

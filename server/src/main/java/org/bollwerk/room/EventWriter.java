@@ -153,6 +153,6 @@ class EventWriter {
         ObjectNode pruned = Redaction.redact(target.pdu(), version);
         ObjectNode unsigned = pruned.putObject("unsigned");
         unsigned.put("redacted_by", redactionId);
-        store.markRedacted(target.eventId(), redactionId, pruned);
+        store.markRedacted(target.eventId(), target.roomId(), redactionId, pruned);
     }
 }

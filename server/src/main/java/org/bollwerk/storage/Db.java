@@ -10,19 +10,19 @@ import java.util.function.Supplier;
  * The one entry point features use for SQL. {@link #sql()} picks the connection: inside a write
  * transaction the writer (so a feature sees its own uncommitted rows), otherwise a reader.
  */
-public final class Db {
+public final class Db implements AutoCloseable {
     private final Dialect dialect;
     private final JdbcClient writer;
     private final JdbcClient reader;
-    private final TransactionTemplate transactions;
     private final StreamPositions stream;
+    private final GroupCommitWriter writerQueue;
 
     Db(Dialect dialect, JdbcClient writer, JdbcClient reader, TransactionTemplate transactions, StreamPositions stream) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
-        this.transactions = transactions;
         this.stream = stream;
+        this.writerQueue = new GroupCommitWriter(transactions, stream);
     }
 
     public Dialect dialect() {
@@ -41,19 +41,10 @@ public final class Db {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return work.get();  // already inside: join the outer transaction
         }
-        StreamPositions.Allocation[] done = new StreamPositions.Allocation[1];
-        T result = transactions.execute(status -> {
-            StreamPositions.Allocation allocation = stream.beginTransaction();
-            try {
-                T value = work.get();
-                done[0] = allocation;
-                return value;
-            } finally {
-                stream.endTransaction();
-            }
-        });
-        if (done[0] != null) stream.committed(done[0]);
-        return result;
+        if (writerQueue.isWriterThread()) {
+            throw new IllegalStateException("a write job must not start another top-level write");
+        }
+        return writerQueue.submit(work);
     }
 
     public void write(Runnable work) {
@@ -66,6 +57,12 @@ public final class Db {
     /** Asks that long-polls waiting on {@code key} be woken once this transaction commits. */
     public void wakeAfterCommit(String key) {
         stream.wake(key);
+    }
+
+    /** Stops the writer after the queued writes are done. */
+    @Override
+    public void close() {
+        writerQueue.close();
     }
 
     /** Allocates the next global stream position; only valid inside {@link #write}. */

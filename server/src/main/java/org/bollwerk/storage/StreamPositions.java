@@ -23,6 +23,10 @@ final class StreamPositions {
             return highest;
         }
 
+        void resetHighest(long value) {
+            highest = value;
+        }
+
         Set<String> wakeKeys() {
             return wakeKeys;
         }

@@ -47,7 +47,7 @@ class DiscoveryIT {
         assertThat(response.status()).isEqualTo(200);
         List<String> versions = new ArrayList<>();
         response.json().get("versions").forEach(v -> versions.add(v.asString()));
-        assertThat(versions).containsExactly("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6");
+        assertThat(versions).containsExactly("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
         assertThat(response.json().get("unstable_features").isObject()).isTrue();
     }
 

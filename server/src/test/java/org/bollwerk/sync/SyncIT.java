@@ -121,8 +121,9 @@ class SyncIT extends ClientApiTestBase {
     }
 
     /**
-     * The stream design's promise: whatever order concurrent writes commit in, a client that keeps
-     * syncing receives every acknowledged message exactly once.
+     * The stream design's promise: whatever order concurrent writes commit in (and in whatever batches
+     * the writer commits them), a client that keeps syncing receives every acknowledged message exactly
+     * once, and refused writes leave no trace.
      */
     @Test
     void concurrentSendersNeverLoseOrDuplicateAMessageForASyncingClient() throws Exception {
@@ -130,12 +131,17 @@ class SyncIT extends ClientApiTestBase {
         List<User> senders = new ArrayList<>();
         for (int i = 0; i < 4; i++) senders.add(newUser("sender"));
         String roomId = privateRoomWith(reader, senders.toArray(User[]::new));
+        User intruder = newUser("intruder");
         String since = sync(reader, null, 0).path("next_batch").asString();
 
         Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> sending = new ArrayList<>();
+            // Refused writes share commit batches with accepted ones; they must roll back alone.
+            sending.add(pool.submit(() -> {
+                for (int i = 0; i < 25; i++) refused(send(intruder, roomId, "intrusion " + i), 403, "M_FORBIDDEN");
+            }));
             for (User sender : senders) {
                 sending.add(pool.submit(() -> {
                     for (int i = 0; i < 25; i++) {

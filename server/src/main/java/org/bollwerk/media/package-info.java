@@ -1,0 +1,7 @@
+/**
+ * The media repository: uploads (direct and via /create + PUT), authenticated downloads and thumbnails,
+ * limits (size, per-user quota, declared type must match the bytes). Files are stored encrypted at rest
+ * through the keys feature, bound to their media ID.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Media")
+package org.bollwerk.media;

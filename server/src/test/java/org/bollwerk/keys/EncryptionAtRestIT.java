@@ -1,0 +1,81 @@
+package org.bollwerk.keys;
+
+import org.bollwerk.storage.Db;
+import org.bollwerk.testsupport.ClientApiTestBase;
+import org.bollwerk.testsupport.MatrixHttp;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a stolen disk or backup shows: no message text, state content or device name in plain. */
+class EncryptionAtRestIT extends ClientApiTestBase {
+
+    @DynamicPropertySource
+    static void unencryptedRooms(DynamicPropertyRegistry registry) {
+        registry.add("bollwerk.e2ee-default", () -> "off");
+    }
+
+    @Autowired
+    Environment environment;
+    @Autowired
+    Db db;
+
+    @Test
+    void messagesOfAnUnencryptedRoomAndDeviceNamesLeaveNoPlaintextInTheDataDirectory() throws IOException {
+        String marker = "PLAINTEXT-MARKER-" + UUID.randomUUID();
+        User alice = newUser("alice");
+        String roomId = createRoom(alice, Map.of("preset", "private_chat", "name", marker + "-room-name",
+                "topic", marker + "-topic"));
+        assertThat(ok(get(alice, room(roomId) + "/state")).toString()).doesNotContain("\"type\":\"m.room.encryption\"");
+        for (int i = 0; i < 20; i++) ok(send(alice, roomId, marker + " message " + i));
+        MatrixHttp.Response login = http.send("POST", V3 + "/login", null, Map.of("type", "m.login.password",
+                "identifier", Map.of("type", "m.id.user", "user", alice.userId()), "password",
+                "secret-" + alice.userId().substring(1, alice.userId().indexOf(':')),
+                "initial_device_display_name", marker + "-device"));
+        ok(login);
+
+        // everything still reads back in plain through the API
+        assertThat(messageBodies(alice, roomId)).hasSize(20).allMatch(body -> body.startsWith(marker));
+        assertThat(ok(get(alice, "/devices")).toString()).contains(marker + "-device");
+
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        Path dataDir = Path.of(environment.getRequiredProperty("bollwerk.data-dir"));
+        List<String> leaks = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (indexOf(Files.readAllBytes(file), needle) >= 0) leaks.add(file.toString());
+            }
+        }
+        assertThat(leaks).as("files containing the plaintext marker").isEmpty();
+        // PostgreSQL keeps the database outside the data directory: look at the stored rows themselves
+        List<byte[]> pdus = db.sql().sql("SELECT pdu FROM events WHERE room_id = ?").param(roomId)
+                .query((rs, n) -> rs.getBytes(1)).list();
+        assertThat(pdus).hasSizeGreaterThan(20).allMatch(pdu -> indexOf(pdu, needle) < 0 && AtRestCipher.isEncrypted(pdu));
+        List<String> names = db.sql().sql("SELECT display_name FROM devices WHERE user_id = ?").param(alice.userId())
+                .query(String.class).list();
+        assertThat(names).noneMatch(name -> name != null && name.contains(marker));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,79 @@
+package org.bollwerk.keys;
+
+import org.bollwerk.BollwerkApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Starts and restarts whole servers on one data directory to see what happens to the key file. */
+class KeyStartupIT {
+
+    static ConfigurableApplicationContext start(Path dataDir, String... more) {
+        List<String> props = new ArrayList<>(List.of("bollwerk.data-dir=" + dataDir, "server.port=0",
+                "bollwerk.rate-limit.enabled=false"));
+        props.addAll(List.of(more));
+        return new SpringApplicationBuilder(BollwerkApplication.class).properties(props.toArray(String[]::new)).run();
+    }
+
+    /** On PostgreSQL every context gets a fresh schema; a restart must reuse the first one. */
+    static String[] sameDatabase(ConfigurableApplicationContext context) {
+        String url = context.getEnvironment().getProperty("bollwerk.database.url", "");
+        if (url.isEmpty()) return new String[0];
+        return new String[]{"bollwerk.database.url=" + url,
+                "bollwerk.database.user=" + context.getEnvironment().getProperty("bollwerk.database.user", "")};
+    }
+
+    @Test
+    void aRestartWithTheSameKeyReadsEverythingAndARestartWithoutItRefusesAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path kek = dir.resolve("keys/kek.key");
+        byte[] value;
+        String[] db;
+        try (ConfigurableApplicationContext first = start(dir)) {
+            value = first.getBean(AtRestCipher.class).encrypt("default", "survives restarts", "row");
+            db = sameDatabase(first);
+        }
+        assertThat(kek).exists();
+        String keyText = Files.readString(kek);
+
+        try (ConfigurableApplicationContext second = start(dir, db)) {
+            assertThat(new String(second.getBean(AtRestCipher.class).decrypt("default", value, "row".getBytes())))
+                    .isEqualTo("survives restarts");
+        }
+
+        Files.move(kek, dir.resolve("kek.backup"));
+        assertThatThrownBy(() -> start(dir, db).close())
+                .hasStackTraceContaining("key file " + kek)
+                .hasStackTraceContaining("Restore the key file");
+        assertThat(kek).doesNotExist();
+
+        Files.writeString(kek, "bollwerk-kek-v1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        assertThatThrownBy(() -> start(dir, db).close()).hasStackTraceContaining("wrong key-encryption key");
+        Files.delete(kek);
+
+        Files.move(dir.resolve("kek.backup"), kek);
+        assertThat(Files.readString(kek)).isEqualTo(keyText);
+        try (ConfigurableApplicationContext restored = start(dir, db)) {
+            assertThat(new String(restored.getBean(AtRestCipher.class).decrypt("default", value, "row".getBytes())))
+                    .isEqualTo("survives restarts");
+        }
+    }
+
+    @Test
+    void theKeyFileMayLiveOutsideTheDataDirectory(@TempDir Path dir) {
+        Path outside = dir.resolve("secrets/bollwerk.kek");
+        try (ConfigurableApplicationContext context = start(dir.resolve("data"), "bollwerk.keys.kek-file=" + outside)) {
+            assertThat(outside).exists();
+            assertThat(dir.resolve("data/keys/kek.key")).doesNotExist();
+            assertThat(context.getBean(AtRestCipher.class).kekSource()).contains(outside.toString());
+        }
+    }
+}
