@@ -34,7 +34,7 @@ class CorsFilter extends OncePerRequestFilter {
         response.setHeader("Access-Control-Allow-Origin", "*");
         response.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
         response.setHeader("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization, Date");
-        SecurityHeaders.apply(response);
+        SecurityHeaders.apply(request, response);
         if ("OPTIONS".equals(request.getMethod())) {
             response.setStatus(200);
             response.setContentType("application/json");

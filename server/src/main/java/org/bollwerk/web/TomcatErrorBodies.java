@@ -50,7 +50,7 @@ class TomcatErrorBodies implements WebServerFactoryCustomizer<TomcatServletWebSe
             try {
                 response.setContentType("application/json");
                 response.setCharacterEncoding("UTF-8");
-                SecurityHeaders.apply(response);
+                SecurityHeaders.apply(request, response);
                 Writer writer = response.getReporter();
                 if (writer != null) {
                     writer.write("{\"errcode\":\"" + errcode + "\",\"error\":\"" + message + "\"}");
