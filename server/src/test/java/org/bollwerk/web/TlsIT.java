@@ -54,17 +54,24 @@ class TlsIT {
     }
 
     @Test
-    void refusesTls11AndOlder() {
-        // the JDK disables TLS 1.0/1.1 on the client too; enabling them here shows the server refuses as well
-        assertThatThrownBy(() -> handshake("TLSv1.1", null)).isInstanceOf(IOException.class);
+    void theServersCipherOrderWins() throws Exception {
+        // offered weakest first; the server still picks its own first choice
+        assertThat(handshake("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
+                .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
     }
 
-    /** Handshakes with one protocol (and suite) offered; returns the negotiated suite. */
-    private String handshake(String protocol, String suite) throws IOException, GeneralSecurityException {
+    @Test
+    void refusesTls11AndOlder() {
+        // the JDK disables TLS 1.0/1.1 on the client too; enabling them here shows the server refuses as well
+        assertThatThrownBy(() -> handshake("TLSv1.1")).isInstanceOf(IOException.class);
+    }
+
+    /** Handshakes with one protocol (and these suites, in this order) offered; returns the negotiated suite. */
+    private String handshake(String protocol, String... suites) throws IOException, GeneralSecurityException {
         SSLContext context = trustAll();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setEnabledProtocols(new String[] {protocol});
-            if (suite != null) socket.setEnabledCipherSuites(new String[] {suite});
+            if (suites.length > 0) socket.setEnabledCipherSuites(suites);
             socket.startHandshake();
             return socket.getSession().getCipherSuite();
         } catch (IllegalArgumentException e) { // the client's JDK does not offer it at all
