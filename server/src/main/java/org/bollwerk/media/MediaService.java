@@ -4,7 +4,10 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.storage.Db;
+import org.bollwerk.room.MediaReferenced;
+import org.bollwerk.room.RoomReader;
 import org.bollwerk.tenant.TenantService;
+import org.springframework.context.event.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -12,6 +15,7 @@ import org.springframework.stereotype.Service;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +31,11 @@ public class MediaService {
     private final TenantService tenants;
     private final MediaProperties props;
 
-    MediaService(Db db, MediaStore store, MediaFiles files, TenantService tenants, MediaProperties props) {
+    private final RoomReader rooms;
+
+    MediaService(Db db, MediaStore store, MediaFiles files, TenantService tenants, MediaProperties props,
+                 RoomReader rooms) {
+        this.rooms = rooms;
         this.db = db;
         this.store = store;
         this.files = files;
@@ -136,12 +144,41 @@ public class MediaService {
 
     private MediaStore.Media readable(Requester requester, String serverName, String mediaId) {
         MediaStore.Media media = find(serverName, mediaId);
-        // Media is served to authenticated users of the tenant that holds it (rooms span one tenant).
+        // Media is served to authenticated users of the tenant that holds it (rooms span one tenant) and,
+        // once an event of a room refers to it, only to its uploader and those who may see such a room.
         if (requester != null && !requester.tenantId().equals(media.tenantId())) throw MatrixException.notFound("Media not found");
+        if (requester != null && !requester.userId().equals(media.uploader())) {
+            List<String> referringRooms = store.rooms(serverName, mediaId);
+            if (!referringRooms.isEmpty() && referringRooms.stream().noneMatch(room -> mayRead(room, requester.userId()))) {
+                throw MatrixException.notFound("Media not found");
+            }
+        }
         if (!media.uploaded()) {
             throw new MatrixException(ErrCode.M_NOT_YET_UPLOADED, "The content of this URI has not been uploaded yet");
         }
         return media;
+    }
+
+    private boolean mayRead(String roomId, String userId) {
+        try {
+            rooms.requireCanRead(roomId, userId);
+            return true;
+        } catch (MatrixException refused) {
+            return false;
+        }
+    }
+
+    /** Ties content to the rooms whose events point at it (same transaction as the event). */
+    @EventListener
+    void referenced(MediaReferenced event) {
+        for (String uri : event.mxcUris()) {
+            String rest = uri.substring("mxc://".length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || slash == rest.length() - 1) continue;
+            String serverName = rest.substring(0, slash);
+            String mediaId = rest.substring(slash + 1);
+            if (store.media(serverName, mediaId).isPresent()) store.referToRoom(serverName, mediaId, event.roomId());
+        }
     }
 
     private MediaStore.Media find(String serverName, String mediaId) {

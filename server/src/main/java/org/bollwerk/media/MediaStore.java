@@ -5,7 +5,7 @@ import org.springframework.stereotype.Repository;
 
 import java.util.Optional;
 
-/** SQL for the media and media_thumbnails tables, which this feature owns. */
+/** SQL for the media, media_thumbnails and media_rooms tables, which this feature owns. */
 @Repository
 class MediaStore {
     private final Db db;
@@ -32,6 +32,17 @@ class MediaStore {
                             rs.getString(6), rs.getLong(7), rs.getInt(8) == 1, rs.getLong(9), expiresTs);
                 })
                 .optional();
+    }
+
+    void referToRoom(String serverName, String mediaId, String roomId) {
+        db.sql().sql("INSERT INTO media_rooms (server_name, media_id, room_id) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (server_name, media_id, room_id) DO NOTHING")
+                .params(serverName, mediaId, roomId).update();
+    }
+
+    java.util.List<String> rooms(String serverName, String mediaId) {
+        return db.sql().sql("SELECT room_id FROM media_rooms WHERE server_name = ? AND media_id = ?")
+                .params(serverName, mediaId).query(String.class).list();
     }
 
     void insertUploaded(String serverName, String mediaId, String tenantId, String uploader, String contentType,

@@ -30,8 +30,11 @@ class EventWriter {
     private final EventStore store;
     private final ServerSigningKey signingKey;
     private final int maxEventBytes;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    EventWriter(Db db, EventStore store, ServerSigningKey signingKey, BollwerkProperties props) {
+    EventWriter(Db db, EventStore store, ServerSigningKey signingKey, BollwerkProperties props,
+                org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.store = store;
         this.signingKey = signingKey;
@@ -111,6 +114,8 @@ class EventWriter {
         StoredEvent stored = new StoredEvent(position, eventId, draft.roomId(), draft.type(), draft.stateKey(),
                 draft.sender(), now, null, draft.txnDevice(), draft.txnId(), pdu);
         store.insertEvent(stored, relTarget, relType, depth);
+        java.util.Set<String> media = mediaUris(draft.content());
+        if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), media));
         if (draft.stateKey() != null) {
             store.setCurrentState(draft.roomId(), draft.type(), draft.stateKey(), eventId, position);
             if ("m.room.member".equals(draft.type())) {
@@ -120,6 +125,15 @@ class EventWriter {
         }
         db.wakeAfterCommit("room:" + draft.roomId());
         return stored;
+    }
+
+    private static java.util.Set<String> mediaUris(ObjectNode content) {
+        java.util.Set<String> uris = new java.util.LinkedHashSet<>();
+        for (JsonNode candidate : new JsonNode[]{content.path("url"), content.path("info").path("thumbnail_url"),
+                content.path("file").path("url"), content.path("avatar_url")}) {
+            if (candidate.isString() && candidate.asString().startsWith("mxc://")) uris.add(candidate.asString());
+        }
+        return uris;
     }
 
     /** Collects the auth events the rules need, and lists them in the PDU's auth_events. */

@@ -130,6 +130,21 @@ class MediaIT extends ClientApiTestBase {
     }
 
     @Test
+    void mediaSentToARoomIsServedToItsMembersButNotToOutsiders() throws IOException {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        User eve = newUser("eve");
+        String roomId = privateRoomWith(alice, bob);
+        String mxc = uploaded(alice, "image/png", png(12, 12), "");
+        ok(send(alice, roomId, "img-" + System.nanoTime(), java.util.Map.of("msgtype", "m.image", "body", "x.png", "url", mxc)));
+        assertThat(call("GET", CLIENT_MEDIA + "/download/" + path(mxc), bob.token(), null, null).status()).isEqualTo(200);
+        assertThat(call("GET", CLIENT_MEDIA + "/download/" + path(mxc), alice.token(), null, null).status()).isEqualTo(200);
+        refusedRaw(call("GET", CLIENT_MEDIA + "/download/" + path(mxc), eve.token(), null, null), 404, "M_NOT_FOUND");
+        refusedRaw(call("GET", CLIENT_MEDIA + "/thumbnail/" + path(mxc) + "?width=8&height=8", eve.token(), null, null),
+                404, "M_NOT_FOUND");
+    }
+
+    @Test
     void downloadsNeedAValidTokenAndAKnownLocalMediaId() throws IOException {
         User alice = newUser("alice");
         String mxc = uploaded(alice, "image/png", png(10, 10), "");
