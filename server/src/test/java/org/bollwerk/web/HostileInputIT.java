@@ -99,7 +99,7 @@ class HostileInputIT extends ClientApiTestBase {
             "not_senders", "senders", "types", "not_types", "rooms", "not_rooms", "contains_url", "lazy_load_members");
 
     private static final List<String> WRONG_TYPES = List.of("[]", "{}", "\"x\"", "-7", "1e400",
-            "1180591620717411303424", "true", "null", "[{\"a\":[null,1.5]}]", "\"" + "D".repeat(1000) + "\"");
+            "1180591620717411303424", "true", "null", "[{\"a\":[null,1.5]}]", "\"nul\\u0000in the middle\"", "{\"\\u0000\":\"\\u0000\"}", "\"" + "D".repeat(1000) + "\"");
 
     @Autowired
     ApplicationContext context;
@@ -107,8 +107,6 @@ class HostileInputIT extends ClientApiTestBase {
     StreamNotifier notifier;
     @Autowired
     DataSource dataSource;
-    @Autowired
-    AccountService accountService;
 
     private RawHttp raw;
     private List<String> tables;
@@ -549,8 +547,8 @@ class HostileInputIT extends ClientApiTestBase {
 
     private Session session(String prefix, boolean admin) {
         String userId = "@" + MatrixHttp.uniqueLocalpart(prefix) + ":localhost";
-        accountService.createUser(userId, null, prefix, admin);
-        AccountService.Session s = accountService.openSession(userId, null, "hostile", "127.0.0.1");
+        accounts.createUser(userId, null, prefix, admin);
+        AccountService.Session s = accounts.openSession(userId, null, "hostile", "127.0.0.1");
         return new Session(s.userId(), s.accessToken(), s.deviceId());
     }
 
