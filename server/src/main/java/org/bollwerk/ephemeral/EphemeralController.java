@@ -2,6 +2,7 @@ package org.bollwerk.ephemeral;
 
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.id.EventId;
 import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.room.RoomReader;
@@ -54,7 +55,9 @@ class EphemeralController {
         RoomId.parse(roomId);
         if (!ReceiptService.validType(receiptType)) throw MatrixException.invalidParam("Unknown receipt type");
         ObjectNode body = raw == null || raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.parseObject(raw);
+        EventId.parse(eventId);
         String threadId = JsonBody.string(body, "thread_id", false);
+        if (threadId != null && !threadId.equals("main")) EventId.parse(threadId); // "main" or a thread root
         requireJoined(roomId, requester.userId());
         StoredEvent event = rooms.event(roomId, requester.userId(), eventId);
         if (receiptType.equals("m.fully_read")) {
@@ -73,6 +76,9 @@ class EphemeralController {
         String fullyRead = JsonBody.string(body, "m.fully_read", false);
         String read = JsonBody.string(body, "m.read", false);
         String readPrivate = JsonBody.string(body, "m.read.private", false);
+        for (String eventId : new String[] {fullyRead, read, readPrivate}) {
+            if (eventId != null) EventId.parse(eventId);
+        }
         requireJoined(roomId, requester.userId());
         if (read != null) receipts.receipt(roomId, requester.userId(), "m.read", null,
                 rooms.event(roomId, requester.userId(), read));

@@ -142,6 +142,10 @@ class MediaController {
     private static String fileName(String name) {
         if (name == null || name.isBlank()) return null;
         if (name.length() > 255) throw MatrixException.invalidParam("filename is too long");
+        // NUL cannot be stored in PostgreSQL text, and no control character belongs in Content-Disposition
+        if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw MatrixException.invalidParam("filename must not contain control characters");
+        }
         return name;
     }
 

@@ -43,6 +43,9 @@ public class ProfileService {
         if (value != null && value.length() > MAX_DISPLAYNAME_LENGTH) {
             throw MatrixException.invalidParam("displayname is longer than " + MAX_DISPLAYNAME_LENGTH + " characters");
         }
+        if (value != null && value.indexOf('\0') >= 0) { // PostgreSQL text cannot hold NUL: was a 500 there
+            throw MatrixException.invalidParam("displayname must not contain NUL");
+        }
         db.write(() -> {
             ProfileStore.Row row = existing(userId);
             if (Objects.equals(row.displayName(), value)) return;

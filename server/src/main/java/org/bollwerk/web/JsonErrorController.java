@@ -1,5 +1,6 @@
 package org.bollwerk.web;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.matrix.ErrCode;
@@ -18,9 +19,12 @@ import java.util.Map;
 class JsonErrorController implements ErrorController {
 
     @RequestMapping("/error")
+    @SuppressFBWarnings(value = "SPRING_CSRF_UNRESTRICTED_REQUEST_MAPPING",
+            justification = "Errors of every method are forwarded here; it changes nothing and there are no cookies to ride on")
     ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = statusAttr instanceof Integer s ? s : 500;
+        // no status: someone requested /error itself rather than the container forwarding an error here
+        int status = statusAttr instanceof Integer s ? s : 404;
         ErrCode code = switch (status) {
             case 404, 405 -> ErrCode.M_UNRECOGNIZED;
             case 413 -> ErrCode.M_TOO_LARGE;

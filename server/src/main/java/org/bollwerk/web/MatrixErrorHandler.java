@@ -3,6 +3,7 @@ package org.bollwerk.web;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -50,6 +51,12 @@ class MatrixErrorHandler {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable() {
         return error(ErrCode.M_NOT_JSON, 400, "Content not JSON.");
+    }
+
+    /** Tomcat refuses a query string it cannot decode (bad percent-encoding, too many parameters). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Map<String, Object>> undecodableParameters() {
+        return error(ErrCode.M_INVALID_PARAM, 400, "The query string cannot be decoded");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)

@@ -93,7 +93,7 @@ public final class Json {
             case VALUE_STRING -> NODES.stringNode(parser.getString());
             case VALUE_NUMBER_INT -> readInteger(parser);
             // BigDecimal keeps the value exactly as written; CanonicalJson rejects it anyway.
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDecimalValue());
+            case VALUE_NUMBER_FLOAT -> readDecimal(parser);
             case VALUE_TRUE -> NODES.booleanNode(true);
             case VALUE_FALSE -> NODES.booleanNode(false);
             case VALUE_NULL -> NODES.nullNode();
@@ -125,6 +125,14 @@ public final class Json {
         }
         expectEnd(token, JsonToken.END_ARRAY);
         return array;
+    }
+
+    private static JsonNode readDecimal(JsonParser parser) {
+        try {
+            return NODES.numberNode(parser.getDecimalValue());
+        } catch (NumberFormatException e) { // an exponent beyond BigDecimal's scale, e.g. 1e4041270368
+            throw MatrixException.badJson("A number is out of range: " + shorten(parser.getText()));
+        }
     }
 
     private static JsonNode readInteger(JsonParser parser) {

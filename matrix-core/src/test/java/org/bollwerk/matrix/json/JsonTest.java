@@ -78,6 +78,14 @@ class JsonTest {
     }
 
     @Test
+    void rejectsAFloatWhoseExponentExceedsBigDecimalAsBadJson() {
+        // found by JsonFuzzTest: threw NumberFormatException (a 500 at the HTTP layer) instead of M_BAD_JSON
+        assertMatrixError(ErrCode.M_BAD_JSON, () -> parse("{\"a\":1e00004041270368}"));
+        assertMatrixError(ErrCode.M_BAD_JSON, () -> parse("{\"a\":[-1.5E-99999999999]}"));
+        assertThat(parse("{\"a\":1e400}").get("a").decimalValue()).isEqualTo(new BigDecimal("1e400"));
+    }
+
+    @Test
     void keepsNegativeZeroDistinctSoCanonicalJsonCanRejectIt() {
         ObjectNode node = parse("{\"a\":-0}");
         assertThat(node.get("a").isIntegralNumber()).isFalse();
