@@ -34,8 +34,11 @@ class KeyService {
     private final AccountService accounts;
     private final E2eeProperties limits;
 
+    private final org.bollwerk.tenant.TenantService tenants;
+
     KeyService(Db db, KeyStore store, CrossSigningStore crossSigning, DeviceLists deviceLists, AccountService accounts,
-               E2eeProperties limits) {
+               E2eeProperties limits, org.bollwerk.tenant.TenantService tenants) {
+        this.tenants = tenants;
         this.db = db;
         this.store = store;
         this.crossSigning = crossSigning;
@@ -208,7 +211,7 @@ class KeyService {
                 if (!d.isString()) throw MatrixException.badJson("device_keys values must be lists of device IDs");
                 devices.add(d.asString());
             }
-            if (!UserId.isValid(userId)) continue;
+            if (!UserId.isValid(userId) || !mayReach(requester, userId)) continue;
             Map<String, List<CrossSigningStore.Signature>> signatures = crossSigning.signaturesOn(userId);
             Map<String, String> names = new LinkedHashMap<>();
             for (Device d : accounts.devices(userId)) names.put(d.deviceId(), d.displayName());
@@ -262,7 +265,16 @@ class KeyService {
     private record Target(String userId, String deviceId, String algorithm) {
     }
 
-    Map<String, Object> claim(ObjectNode body) {
+    /**
+     * Keys of users in another tenant are out of reach unless the tenants are partners: isolated tenants
+     * cannot even start an encrypted session with each other (answered as for unknown users).
+     */
+    private boolean mayReach(Requester requester, String userId) {
+        return tenants.tenantOfDomain(UserId.parse(userId).domain())
+                .map(tenant -> tenants.mayInteract(requester.tenantId(), tenant)).orElse(false);
+    }
+
+    Map<String, Object> claim(Requester requester, ObjectNode body) {
         JsonNode wanted = body.get("one_time_keys");
         if (wanted == null || wanted.isNull()) throw MatrixException.missingParam("Missing 'one_time_keys'");
         if (!wanted.isObject()) throw MatrixException.badJson("'one_time_keys' must be an object");
@@ -271,6 +283,7 @@ class KeyService {
             if (!user.getValue().isObject()) throw MatrixException.badJson("one_time_keys values must be objects");
             for (Map.Entry<String, JsonNode> device : user.getValue().properties()) {
                 if (!device.getValue().isString()) throw MatrixException.badJson("one_time_keys must name an algorithm per device");
+                if (!UserId.isValid(user.getKey()) || !mayReach(requester, user.getKey())) continue;
                 targets.add(new Target(user.getKey(), device.getKey(), device.getValue().asString()));
             }
         }

@@ -52,7 +52,7 @@ class KeysController {
 
     @PostMapping("/keys/claim")
     Map<String, Object> claim(Requester requester, @RequestBody(required = false) byte[] raw) {
-        return keys.claim(Json.parseObject(raw));
+        return keys.claim(requester, Json.parseObject(raw));
     }
 
     @GetMapping("/keys/changes")

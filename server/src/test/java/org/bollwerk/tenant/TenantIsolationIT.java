@@ -59,6 +59,30 @@ class TenantIsolationIT extends TenantTestBase {
     }
 
     @Test
+    void endToEndKeysOfAnotherTenantAreOutOfReachUntilTheTenantsArePartners() {
+        Pair pair = twoTenants("keys");
+        String bobDevice = http.get(V3 + "/account/whoami", pair.bob().token()).json().path("device_id").asString();
+        Response upload = http.send("POST", V3 + "/keys/upload", pair.bob().token(), Map.of("one_time_keys",
+                Map.of("curve25519:AAAAAQ", "a2V5MQ", "curve25519:AAAAAg", "a2V5Mg")));
+        assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+        Map<String, Object> claim = Map.of("one_time_keys", Map.of(pair.bob().userId(), Map.of(bobDevice, "curve25519")));
+        Map<String, Object> query = Map.of("device_keys", Map.of(pair.bob().userId(), List.of()));
+
+        Response isolatedClaim = http.send("POST", V3 + "/keys/claim", pair.alice().token(), claim);
+        assertThat(isolatedClaim.status()).isEqualTo(200);
+        assertThat(isolatedClaim.json().path("one_time_keys").has(pair.bob().userId())).isFalse();
+        assertThat(http.send("POST", V3 + "/keys/query", pair.alice().token(), query).json().path("device_keys")
+                .has(pair.bob().userId())).isFalse();
+
+        partners(pair.tenantA(), pair.tenantB(), true);
+        Response partnerClaim = http.send("POST", V3 + "/keys/claim", pair.alice().token(), claim);
+        assertThat(partnerClaim.json().path("one_time_keys").path(pair.bob().userId()).path(bobDevice).size()).isEqualTo(1);
+        assertThat(http.send("POST", V3 + "/keys/query", pair.alice().token(), query).json().path("device_keys")
+                .has(pair.bob().userId())).isTrue();
+        partners(pair.tenantA(), pair.tenantB(), false);
+    }
+
+    @Test
     void theUserDirectoryShowsOtherTenantsOnlyWhileTheyArePartners() {
         String marker = uniqueTenantId("dirmark");
         Pair p = twoTenants(marker);
