@@ -31,7 +31,11 @@ class ToDeviceService {
     private final AccountService accounts;
     private final E2eeProperties limits;
 
-    ToDeviceService(Db db, ToDeviceStore store, AccountService accounts, E2eeProperties limits) {
+    private final org.bollwerk.tenant.TenantService tenants;
+
+    ToDeviceService(Db db, ToDeviceStore store, AccountService accounts, E2eeProperties limits,
+                    org.bollwerk.tenant.TenantService tenants) {
+        this.tenants = tenants;
         this.db = db;
         this.store = store;
         this.accounts = accounts;
@@ -56,7 +60,7 @@ class ToDeviceService {
         }
         long now = System.currentTimeMillis();
         db.write(() -> {
-            List<Delivery> deliveries = expand(messages);
+            List<Delivery> deliveries = expand(requester, messages);
             if (deliveries.size() > limits.maxToDeviceMessagesPerRequest()) {
                 throw new MatrixException(ErrCode.M_TOO_LARGE, "A request may deliver at most "
                         + limits.maxToDeviceMessagesPerRequest() + " to-device messages; this one would deliver "
@@ -76,11 +80,15 @@ class ToDeviceService {
 
     /**
      * One delivery per existing target device; {@code *} means every device of the user. Messages for
-     * users or devices this server does not have are dropped (there is no federation yet).
+     * users or devices this server does not have are dropped (there is no federation yet), and so are
+     * messages to users of tenants the sender's tenant is isolated from.
      */
-    private List<Delivery> expand(JsonNode messages) {
+    private List<Delivery> expand(Requester requester, JsonNode messages) {
         List<Delivery> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> user : messages.properties()) {
+            boolean reachable = tenants.tenantOfDomain(UserId.parse(user.getKey()).domain())
+                    .map(tenant -> tenants.mayInteract(requester.tenantId(), tenant)).orElse(false);
+            if (!reachable) continue;
             List<String> devices = accounts.devices(user.getKey()).stream().map(Device::deviceId).toList();
             if (devices.isEmpty()) continue;
             for (Map.Entry<String, JsonNode> target : user.getValue().properties()) {

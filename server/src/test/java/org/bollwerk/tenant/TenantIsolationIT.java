@@ -74,6 +74,11 @@ class TenantIsolationIT extends TenantTestBase {
         assertThat(http.send("POST", V3 + "/keys/query", pair.alice().token(), query).json().path("device_keys")
                 .has(pair.bob().userId())).isFalse();
 
+        Response toDevice = http.send("PUT", V3 + "/sendToDevice/m.test/isolated-1", pair.alice().token(),
+                Map.of("messages", Map.of(pair.bob().userId(), Map.of("*", Map.of("hello", "bob")))));
+        assertThat(toDevice.status()).isEqualTo(200);
+        assertThat(http.get(V3 + "/sync", pair.bob().token()).json().path("to_device").path("events").size()).isZero();
+
         partners(pair.tenantA(), pair.tenantB(), true);
         Response partnerClaim = http.send("POST", V3 + "/keys/claim", pair.alice().token(), claim);
         assertThat(partnerClaim.json().path("one_time_keys").path(pair.bob().userId()).path(bobDevice).size()).isEqualTo(1);
