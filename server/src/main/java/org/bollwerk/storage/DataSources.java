@@ -28,6 +28,7 @@ record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource re
             if (!db.user().isEmpty()) config.setUsername(db.user());
             if (!db.password().isEmpty()) config.setPassword(db.password());
             config.setMaximumPoolSize(db.poolSize());
+            config.setMinimumIdle(Math.min(2, db.poolSize()));  // grow under load, shrink when idle
             config.setAutoCommit(true);
             HikariDataSource pool = new HikariDataSource(config);
             return new DataSources(Dialect.POSTGRESQL, pool, pool);

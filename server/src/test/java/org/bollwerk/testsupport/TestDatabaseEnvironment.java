@@ -42,6 +42,8 @@ public class TestDatabaseEnvironment implements EnvironmentPostProcessor {
             createSchema(base, user, schema);
             props.put("bollwerk.database.url", base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
             props.put("bollwerk.database.user", user);
+            // Cached test contexts keep their pools open: keep each small, or PostgreSQL runs out of clients.
+            if (!environment.containsProperty("bollwerk.database.pool-size")) props.put("bollwerk.database.pool-size", "3");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("bollwerk-test-database", props));
     }
