@@ -360,3 +360,19 @@ scenario('open registration is off: POST /register is refused with 403 M_FORBIDD
   assert.equal(res.status, 403, show('POST', path, res));
   assert.equal(res.body?.errcode, 'M_FORBIDDEN', show('POST', path, res));
 });
+
+scenario('alice uploads a file with js-sdk, sends it to the room, and bob downloads the same bytes through authenticated media', async () => {
+  const { alice, bob } = await loggedIn();
+  const roomId = await inRoom();
+  const bytes = Buffer.from(`bollwerk media test ${Date.now()}\n`.repeat(50));
+  const { content_uri: mxc } = await alice.uploadContent(bytes, { name: 'notes.txt', type: 'text/plain' });
+  assert.match(mxc, /^mxc:\/\/[^/]+\/[A-Za-z0-9_-]+$/, `upload returns an mxc URI: ${mxc}`);
+  await alice.sendMessage(roomId, { msgtype: 'm.file', body: 'notes.txt', url: mxc, info: { mimetype: 'text/plain', size: bytes.length } });
+  const url = bob.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
+  assert.ok(url && url.includes('/_matrix/client/v1/media/download/'), `js-sdk builds an authenticated media URL: ${url}`);
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${bob.getAccessToken()}` } });
+  assert.equal(res.status, 200, `bob downloads ${url}`);
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes, 'the downloaded bytes are the uploaded ones');
+  const anonymous = await fetch(url);
+  assert.equal(anonymous.status, 401, 'without a token the media is refused');
+});
