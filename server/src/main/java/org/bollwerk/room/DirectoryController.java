@@ -5,7 +5,6 @@ import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.RoomAlias;
 import org.bollwerk.matrix.id.RoomId;
-import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
 import org.bollwerk.tenant.TenantService;
@@ -188,9 +187,5 @@ class DirectoryController {
             if (value instanceof String s && s.toLowerCase(Locale.ROOT).contains(needle)) return true;
         }
         return false;
-    }
-
-    static String domainOf(String userId) {
-        return UserId.parse(userId).domain();
     }
 }

@@ -8,7 +8,6 @@ import org.springframework.core.env.MapPropertySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -54,9 +53,5 @@ public class TestDatabaseEnvironment implements EnvironmentPostProcessor {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create test schema in PostgreSQL at " + url, e);
         }
-    }
-
-    public static Path dataDir(ConfigurableEnvironment environment) {
-        return Path.of(environment.getRequiredProperty("bollwerk.data-dir"));
     }
 }
