@@ -3,7 +3,7 @@ package org.bollwerk.filter;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
-import org.bollwerk.testsupport.Fuzz;
+import org.bollwerk.matrix.fuzz.Fuzz;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;

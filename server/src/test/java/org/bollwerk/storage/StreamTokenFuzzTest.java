@@ -2,7 +2,7 @@ package org.bollwerk.storage;
 
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
-import org.bollwerk.testsupport.Fuzz;
+import org.bollwerk.matrix.fuzz.Fuzz;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;

@@ -13,7 +13,7 @@ import java.util.function.Function;
  *   -Dbollwerk.fuzz.tries=N    tries per property (default 1000; docs/security.md has the long run)
  *   -Dbollwerk.fuzz.seed=S     start seed (default: random per run); a failure prints the seed of its try
  * </pre>
- * Server tests have a twin of this class in {@code org.bollwerk.testsupport} (test classes do not cross modules).
+ * The server's tests use it too, through matrix-core's test-jar.
  */
 public final class Fuzz {
     private Fuzz() {
