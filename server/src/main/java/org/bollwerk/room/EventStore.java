@@ -66,12 +66,13 @@ class EventStore {
 
     // ---- events
 
-    void insertEvent(StoredEvent e, String relatesTo, String relType, long depth) {
+    /** Inserts an event; {@code json} is its PDU already serialised (the writer checked its size). */
+    void insertEvent(StoredEvent e, byte[] json, String relatesTo, String relType, long depth) {
         db.sql().sql("INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, origin_server_ts, "
                         + "depth, relates_to, rel_type, txn_device, txn_id, pdu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(e.streamOrdering(), e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(),
                         e.originServerTs(), depth, relatesTo, relType, e.txnDevice(), e.txnId(),
-                        encode(e.eventId(), e.roomId(), e.pdu()))
+                        encode(e.eventId(), e.roomId(), json))
                 .update();
     }
 
@@ -79,8 +80,8 @@ class EventStore {
      * The stored form of a PDU: encrypted at rest under the room's tenant key, bound to the event ID so a
      * value cannot be moved to another row.
      */
-    private byte[] encode(String eventId, String roomId, ObjectNode pdu) {
-        return cipher.encrypt(tenantOf(roomId), Json.write(pdu).getBytes(StandardCharsets.UTF_8), AtRestCipher.utf8(eventId));
+    private byte[] encode(String eventId, String roomId, byte[] json) {
+        return cipher.encrypt(tenantOf(roomId), json, AtRestCipher.utf8(eventId));
     }
 
     /** Reverses {@link #encode}; rows written before encryption at rest existed are plain JSON. */
@@ -139,7 +140,7 @@ class EventStore {
 
     void markRedacted(String eventId, String roomId, String redactedBy, ObjectNode prunedPdu) {
         db.sql().sql("UPDATE events SET redacted_by = ?, pdu = ? WHERE event_id = ?")
-                .params(redactedBy, encode(eventId, roomId, prunedPdu), eventId).update();
+                .params(redactedBy, encode(eventId, roomId, Json.write(prunedPdu).getBytes(StandardCharsets.UTF_8)), eventId).update();
     }
 
     List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive, int limit,

@@ -101,19 +101,18 @@ class EventWriter {
             unsigned.put("prev_sender", previous.sender());
             unsigned.put("replaces_state", previous.eventId());
         }
-        if (Json.write(pdu).getBytes(StandardCharsets.UTF_8).length > maxEventBytes) {
+        byte[] json = Json.write(pdu).getBytes(StandardCharsets.UTF_8);  // serialised once: checked, then stored
+        if (json.length > maxEventBytes) {
             throw new MatrixException(ErrCode.M_TOO_LARGE, "Event is larger than " + maxEventBytes + " bytes");
         }
 
+        // Plain replies (m.in_reply_to) are not relations in the spec's sense: only event_id + rel_type count.
         JsonNode relatesTo = draft.content().path("m.relates_to");
         String relTarget = relatesTo.path("event_id").isString() ? relatesTo.path("event_id").asString() : null;
         String relType = relatesTo.path("rel_type").isString() ? relatesTo.path("rel_type").asString() : null;
-        if (relTarget == null && relatesTo.path("m.in_reply_to").path("event_id").isString()) {
-            relTarget = null;  // plain replies are not relations in the spec's sense
-        }
         StoredEvent stored = new StoredEvent(position, eventId, draft.roomId(), draft.type(), draft.stateKey(),
                 draft.sender(), now, null, draft.txnDevice(), draft.txnId(), pdu);
-        store.insertEvent(stored, relTarget, relType, depth);
+        store.insertEvent(stored, json, relTarget, relType, depth);
         java.util.Set<String> media = mediaUris(draft.content());
         if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), media));
         if (draft.stateKey() != null) {
