@@ -82,6 +82,12 @@ public class ClusterBus implements DisposableBean {
         return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
+    /** Names the listening connection in pg_stat_activity, so an operator sees which node it belongs to. */
+    static String applicationName(String nodeId) {
+        String name = "bollwerk-listen-" + nodeId;
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
     /** Whether other nodes may exist (PostgreSQL). */
     public boolean isClustered() {
         return clustered;
@@ -137,7 +143,7 @@ public class ClusterBus implements DisposableBean {
         if (!settings.password().isEmpty()) info.setProperty("password", settings.password());
         info.setProperty("tcpKeepAlive", "true");
         info.setProperty("socketTimeout", "30");
-        info.setProperty("ApplicationName", "bollwerk-cluster-listen");
+        info.setProperty("ApplicationName", applicationName(nodeId.value()));
         Connection connection = DriverManager.getConnection(settings.url(), info);
         connection.setAutoCommit(true);
         return connection;

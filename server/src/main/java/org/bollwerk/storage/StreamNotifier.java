@@ -26,6 +26,23 @@ public final class StreamNotifier {
         void committed(long position, Collection<String> keys);
     }
 
+    // Reads the committed position from the database; set by StorageConfiguration.
+    private volatile java.util.function.LongSupplier committedInDatabase = () -> 0;
+
+    void setCommittedSource(java.util.function.LongSupplier source) {
+        this.committedInDatabase = source;
+    }
+
+    /**
+     * The committed position, at least {@code wanted} if the database has committed that far. With several
+     * nodes a client may bring a token from a node that heard of a commit before this one did; clamping
+     * it to this node's older watermark would deliver events twice. Costs a read only in that case.
+     */
+    public long catchUp(long wanted) {
+        if (wanted > committed.get()) advanceFromOtherNode(committedInDatabase.getAsLong(), java.util.List.of());
+        return committed.get();
+    }
+
     /** Installs the one listener for local commits (the cluster module's cross-node wake-ups). */
     public void setCommitListener(CommitListener listener) {
         this.commitListener = listener;
