@@ -14,6 +14,7 @@ import java.util.HexFormat;
  */
 @Component
 public class NodeId {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final String value;
 
     NodeId(@Value("${bollwerk.node-id:}") String configured) {
@@ -45,7 +46,7 @@ public class NodeId {
 
     private static String randomSuffix() {
         byte[] bytes = new byte[4];
-        new SecureRandom().nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 }
