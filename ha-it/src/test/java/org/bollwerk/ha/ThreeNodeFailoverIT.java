@@ -38,11 +38,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * every member exactly once and in the same order, no sync may stall, and sends retried with their
  * transaction ID must not duplicate. Also measures send throughput through one node and through three.
  */
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
 class ThreeNodeFailoverIT {
     private static final int USERS = 4;
     private static final long SEND_INTERVAL_MS = 150;
     private static final long MAX_SYNC_GAP_MS = 10_000;
+    // Generous: on a shared 2-core machine under load a start has taken over two minutes.
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(240);
     private static final String PASSWORD = "ha-test-password-1";
 
     private final List<NodeProcess> nodes = new ArrayList<>();
@@ -96,11 +98,11 @@ class ThreeNodeFailoverIT {
         for (int i = 1; i <= 3; i++) nodes.add(new NodeProcess("node" + i, freePort(), work.resolve("node" + i), jar, env));
         // The first node migrates the schema and creates the KEK and signing key; the others start on it.
         nodes.get(0).start();
-        nodes.get(0).awaitReady(Duration.ofSeconds(120));
+        nodes.get(0).awaitReady(STARTUP_LIMIT);
         nodes.get(1).start();
         nodes.get(2).start();
-        nodes.get(1).awaitReady(Duration.ofSeconds(120));
-        nodes.get(2).awaitReady(Duration.ofSeconds(120));
+        nodes.get(1).awaitReady(STARTUP_LIMIT);
+        nodes.get(2).awaitReady(STARTUP_LIMIT);
         double startSeconds = (System.nanoTime() - startT0) / 1e9;
         nginx = new Nginx(Files.createDirectories(work.resolve("nginx")), freePort());
         nginx.start(Path.of("..", "docs", "ha", "nginx.conf"), nodes.stream().map(n -> n.port).toList());
@@ -186,7 +188,7 @@ class ThreeNodeFailoverIT {
         System.out.printf("HA: node2 stopped by SIGTERM in %.1f s (graceful: %s)%n", stopSeconds, graceful);
         long restartT0 = System.nanoTime();
         nodes.get(1).start();
-        nodes.get(1).awaitReady(Duration.ofSeconds(120));
+        nodes.get(1).awaitReady(STARTUP_LIMIT);
         double restartSeconds = (System.nanoTime() - restartT0) / 1e9;
         System.out.printf("HA: node2 ready again after %.1f s%n", restartSeconds);
         Http.sleep(4_000);
