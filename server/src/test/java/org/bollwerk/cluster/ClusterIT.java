@@ -36,6 +36,8 @@ class ClusterIT extends ClientApiTestBase {
     JobLease lease;
     @Autowired
     BollwerkProperties props;
+    @Autowired
+    org.bollwerk.ephemeral.TypingService typing;
 
     @Test
     void livenessAndReadinessAnswer() {
@@ -93,6 +95,24 @@ class ClusterIT extends ClientApiTestBase {
                 assertThat(waiter.await(Duration.ofSeconds(10))).isTrue();
             }
             assertThat(notifier.current()).isEqualTo(db.committedPosition()).isLessThan(committed + 1_000_000);
+
+            // A figure for ADR 0006: NOTIFY round trips between two connections of one database.
+            List<Long> arrivals = new CopyOnWriteArrayList<>();
+            peer.subscribe("bench", bodies -> bodies.forEach(b -> arrivals.add(System.nanoTime())));
+            int count = 500;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) bus.publish("bench", Long.toString(System.nanoTime()));
+            long sent = System.nanoTime();
+            awaitTrue(() -> arrivals.size() == count);
+            System.out.printf("NOTIFY: %d messages sent in %.0f ms (%.0f/s, one at a time), all received %.0f ms after the last send%n",
+                    count, (sent - t0) / 1e6, count / ((sent - t0) / 1e9), (arrivals.get(count - 1) - sent) / 1e6);
+
+            // Typing set on another node shows here, and its waiters wake.
+            try (StreamNotifier.Waiter waiter = notifier.register(List.of("room:!typing-it:localhost"))) {
+                peer.publish("typing", "!typing-it:localhost\n@typist:localhost\ntrue\n30000");
+                assertThat(waiter.await(Duration.ofSeconds(10))).isTrue();
+            }
+            assertThat(typing.typing("!typing-it:localhost")).containsExactly("@typist:localhost");
 
             // The listening connection is cut: it comes back and wake-ups flow again.
             Integer before = listenerPid();
