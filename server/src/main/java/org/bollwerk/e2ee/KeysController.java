@@ -57,7 +57,8 @@ class KeysController {
 
     @GetMapping("/keys/changes")
     Map<String, Object> changes(Requester requester, @RequestParam String from, @RequestParam String to) {
-        long current = notifier.current();
+        // catchUp: with several nodes, `to` may come from a node whose watermark is ahead of this one's.
+        long current = notifier.catchUp(StreamToken.parse(to).position());
         long fromPosition = Math.min(StreamToken.parse(from).position(), current);
         long toPosition = Math.min(StreamToken.parse(to).position(), current);
         DeviceLists.Changes changes = deviceLists.between(requester.userId(), fromPosition, toPosition);

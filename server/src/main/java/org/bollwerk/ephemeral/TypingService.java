@@ -1,5 +1,6 @@
 package org.bollwerk.ephemeral;
 
+import org.bollwerk.cluster.ClusterBus;
 import org.bollwerk.storage.StreamNotifier;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who is typing where. Kept in memory (typing is worthless after seconds) with its own serial, which is
- * the second part of the sync token. Per node for now; cross-node delivery belongs to the HA work.
+ * the second part of the sync token. With several nodes each keeps its own copy: a change is applied here and
+ * sent to the others over the {@link ClusterBus} (ADR 0006), which apply it to theirs; serials stay per node.
  */
 @Service
 public class TypingService {
@@ -26,8 +28,13 @@ public class TypingService {
         volatile long changedAt;
     }
 
-    TypingService(StreamNotifier notifier) {
+    private static final String TOPIC = "typing";
+    private final ClusterBus bus;
+
+    TypingService(StreamNotifier notifier, ClusterBus bus) {
         this.notifier = notifier;
+        this.bus = bus;
+        bus.subscribe(TOPIC, bodies -> bodies.forEach(this::applyFromOtherNode));
     }
 
     public long serial() {
@@ -35,6 +42,26 @@ public class TypingService {
     }
 
     void setTyping(String roomId, String userId, boolean typing, long timeoutMs) {
+        apply(roomId, userId, typing, timeoutMs);
+        try {
+            bus.publish(TOPIC, roomId + "\n" + userId + "\n" + typing + "\n" + timeoutMs);
+        } catch (RuntimeException e) {  // typing is best effort: this node has it, the others miss one notice
+            org.slf4j.LoggerFactory.getLogger(TypingService.class).debug("Typing not sent to other nodes", e);
+        }
+    }
+
+    /** Another node's typing change (room and user were checked there); expiry counts from arrival here. */
+    private void applyFromOtherNode(String body) {
+        String[] parts = body.split("\n");
+        if (parts.length != 4) return;
+        try {
+            apply(parts[0], parts[1], Boolean.parseBoolean(parts[2]), Long.parseLong(parts[3]));
+        } catch (NumberFormatException ignored) {
+            // not a message this version understands
+        }
+    }
+
+    private void apply(String roomId, String userId, boolean typing, long timeoutMs) {
         Room room = rooms.computeIfAbsent(roomId, r -> new Room());
         boolean changed;
         if (typing) {

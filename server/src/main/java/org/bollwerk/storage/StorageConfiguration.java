@@ -47,7 +47,9 @@ class StorageConfiguration {
     @Bean
     StreamNotifier streamNotifier(DataSources sources) {
         StreamNotifier notifier = new StreamNotifier();
-        notifier.advance(StreamPositions.readCommitted(JdbcClient.create(sources.reader())), java.util.List.of());
+        JdbcClient reader = JdbcClient.create(sources.reader());
+        notifier.advance(StreamPositions.readCommitted(reader), java.util.List.of());
+        notifier.setCommittedSource(() -> StreamPositions.readCommitted(reader));
         return notifier;
     }
 

@@ -17,6 +17,36 @@ public final class StreamNotifier {
     private final AtomicLong committed = new AtomicLong();
     private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
+    // Multi-node (org.bollwerk.cluster): told about each local commit so other nodes can be woken too.
+    private volatile CommitListener commitListener;
+
+    /** Hears about positions and wake keys committed on this node (not about those from other nodes). */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(long position, Collection<String> keys);
+    }
+
+    // Reads the committed position from the database; set by StorageConfiguration.
+    private volatile java.util.function.LongSupplier committedInDatabase = () -> 0;
+
+    void setCommittedSource(java.util.function.LongSupplier source) {
+        this.committedInDatabase = source;
+    }
+
+    /**
+     * The committed position, at least {@code wanted} if the database has committed that far. With several
+     * nodes a client may bring a token from a node that heard of a commit before this one did; clamping
+     * it to this node's older watermark would deliver events twice. Costs a read only in that case.
+     */
+    public long catchUp(long wanted) {
+        if (wanted > committed.get()) advanceFromOtherNode(committedInDatabase.getAsLong(), java.util.List.of());
+        return committed.get();
+    }
+
+    /** Installs the one listener for local commits (the cluster module's cross-node wake-ups). */
+    public void setCommitListener(CommitListener listener) {
+        this.commitListener = listener;
+    }
 
     /** The highest position whose write (and every write below it) is committed. */
     public long current() {
@@ -25,8 +55,23 @@ public final class StreamNotifier {
 
     /** Records a committed position and wakes the waiters of {@code keys}. Also used for ephemeral updates. */
     public void advance(long position, Collection<String> keys) {
+        advanceFromOtherNode(position, keys);
+        CommitListener listener = commitListener;
+        if (listener != null) listener.committed(position, keys);
+    }
+
+    /**
+     * Like {@link #advance} for a position another node committed (read back from the database by the
+     * caller, never taken from a message on trust); not passed on to the commit listener again.
+     */
+    public void advanceFromOtherNode(long position, Collection<String> keys) {
         committed.accumulateAndGet(position, Math::max);
         wake(keys);
+    }
+
+    /** Wakes every waiter once (another node's change was too large to name its keys, or was missed). */
+    public void wakeAll() {
+        waiters.values().forEach(set -> set.forEach(Waiter::signal));
     }
 
     /** Wakes waiters without a new position (ephemeral data such as typing lives outside the stream). */

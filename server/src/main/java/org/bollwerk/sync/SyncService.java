@@ -47,7 +47,8 @@ class SyncService {
         SyncFilter filter = filters.forSync(requester.userId(), filterParam);
         if (setPresence != null) presence.setFromSync(requester.userId(), setPresence);
         StreamToken from = since == null ? null : StreamToken.parse(since);
-        if (from != null && from.position() > notifier.current()) {
+        // catchUp: a token from another node may be ahead of this node's watermark but committed (issue 9).
+        if (from != null && from.position() > notifier.catchUp(from.position())) {
             from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip
         }
         // Syncing with a since proves the device got everything up to it: its to-device messages there can go.
