@@ -54,7 +54,12 @@ class KeyAdminController {
     @PostMapping(BASE + "/kek/rotate")
     Map<String, Object> rotateKek(Requester requester) {
         AdminAccess.requireAdmin(requester);
-        int count = cipher.rotateKek(requester.userId());
+        int count;
+        try {
+            count = cipher.rotateKek(requester.userId());
+        } catch (UnsupportedOperationException e) {
+            throw MatrixException.invalidParam(e.getMessage());
+        }
         return Map.of("kek_id", cipher.kekId(), "rewrapped_keys", count);
     }
 
