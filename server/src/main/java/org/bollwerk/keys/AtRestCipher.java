@@ -188,6 +188,34 @@ public class AtRestCipher {
         return new String(decrypt(blob, utf8(associatedData)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * For the re-encryption job: the value re-encrypted under its tenant's current data key version, or
+     * {@code null} when it already is (or its tenant's keys were shredded: it can no longer be read). A plain
+     * value (stored before encryption at rest existed) is encrypted for {@code tenantId}.
+     */
+    public byte[] reencrypt(String tenantId, byte[] stored, byte[] associatedData) {
+        if (stored == null) return null;
+        if (!isEncrypted(stored)) return encrypt(tenantId, stored, associatedData);
+        Envelope.Header header = header(stored);
+        TenantKeys keys = keysFor(header.tenantId());
+        if (keys.shredded() || header.keyVersion() == keys.current()) return null;
+        return encrypt(header.tenantId(), open(stored, header, associatedData), associatedData);
+    }
+
+    /** {@link #reencrypt} for text columns ({@link #encryptText}); {@code null} when nothing is to change. */
+    public String reencryptText(String tenantId, String stored, String associatedData) {
+        if (stored == null) return null;
+        byte[] blob = stored.startsWith(TEXT_PREFIX) ? Base64.getDecoder().decode(stored.substring(TEXT_PREFIX.length()))
+                : stored.getBytes(StandardCharsets.UTF_8);
+        byte[] fresh = reencrypt(tenantId, blob, utf8(associatedData));
+        return fresh == null ? null : TEXT_PREFIX + Base64.getEncoder().withoutPadding().encodeToString(fresh);
+    }
+
+    /** The data key version a stored value is encrypted with; 0 for a plain value. */
+    public static int keyVersionOf(byte[] stored) {
+        return isEncrypted(stored) ? Envelope.header(stored).keyVersion() : 0;
+    }
+
     public static byte[] utf8(String text) {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
