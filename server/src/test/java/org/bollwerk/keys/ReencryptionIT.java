@@ -69,7 +69,11 @@ class ReencryptionIT extends ClientApiTestBase {
         String mxc = upload(alice, file);
         String mediaId = mxc.substring(mxc.lastIndexOf('/') + 1);
 
-        // a device name and an event stored before encryption at rest existed (plain)
+        String accountData = "/user/" + MatrixHttp.encode(alice.userId()) + "/account_data/org.example.notes";
+        ok(put(alice, accountData, Map.of("note", marker)));
+        // a device name, account data and an event stored before encryption at rest existed (plain)
+        db.write(() -> db.sql().sql("UPDATE account_data SET content = ? WHERE user_id = ? AND type = 'org.example.notes'")
+                .params("{\"note\":\"" + marker + " legacy\"}", alice.userId()).update());
         db.write(() -> db.sql().sql("UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?")
                 .params(marker + " legacy tablet", alice.userId(), alice.deviceId()).update());
         String plainEventId = db.sql().sql("SELECT event_id FROM events WHERE room_id = ? AND type = 'm.room.message' "
@@ -88,7 +92,8 @@ class ReencryptionIT extends ClientApiTestBase {
         JsonNode progress = awaitJob(op);
         assertThat(progress.get("state").asString()).as(progress.toString()).isEqualTo("done");
         assertThat(progress.get("done").asLong()).isEqualTo(progress.get("total").asLong()).isGreaterThanOrEqualTo(7);
-        assertThat(progress.get("sources").findValuesAsString("source")).contains("events", "device_names", "media");
+        assertThat(progress.get("sources").findValuesAsString("source")).contains("events", "device_names", "media",
+                "account_data");
 
         assertThat(eventVersions(roomId)).containsOnly(version);
         String name = db.sql().sql("SELECT display_name FROM devices WHERE user_id = ? AND device_id = ?")
@@ -98,7 +103,11 @@ class ReencryptionIT extends ClientApiTestBase {
                 .isEqualTo(version);
         assertThat(AtRestCipher.keyVersionOf(Files.readAllBytes(mediaFile(mediaId)))).isEqualTo(version);
 
+        assertThat(db.sql().sql("SELECT content FROM account_data WHERE user_id = ? AND type = 'org.example.notes'")
+                .param(alice.userId()).query(String.class).single()).startsWith(AtRestCipher.TEXT_PREFIX);
+
         // everything reads back through the API
+        assertThat(ok(get(alice, accountData)).get("note").asString()).isEqualTo(marker + " legacy");
         JsonNode messages = ok(get(alice, room(roomId) + "/messages?dir=b&limit=50"));
         assertThat(messages.get("chunk").findValuesAsString("body").stream().filter(b -> b.startsWith(marker)).count())
                 .isEqualTo(5);
