@@ -26,7 +26,7 @@ class AccountStore {
         return cipher.encryptText(tenant, displayName, deviceAad(userId, deviceId));
     }
 
-    private static String deviceAad(String userId, String deviceId) {
+    static String deviceAad(String userId, String deviceId) {
         return "device\0" + userId + "\0" + deviceId;
     }
 

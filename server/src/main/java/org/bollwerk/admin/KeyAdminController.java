@@ -2,6 +2,7 @@ package org.bollwerk.admin;
 
 import org.bollwerk.account.Requester;
 import org.bollwerk.keys.KeyAdministration;
+import org.bollwerk.keys.ReencryptionJob;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,9 +24,45 @@ import java.util.Map;
 class KeyAdminController {
     private static final String BASE = "/_bollwerk/admin/v1/keys";
     private final KeyAdministration cipher;
+    private final ReencryptionJob reencryption;
 
-    KeyAdminController(KeyAdministration cipher) {
+    KeyAdminController(KeyAdministration cipher, ReencryptionJob reencryption) {
         this.cipher = cipher;
+        this.reencryption = reencryption;
+    }
+
+    /** Progress of the background re-encryption job: {@code {state, done, total, sources}}. */
+    @GetMapping(BASE + "/reencryption")
+    Map<String, Object> reencryption(Requester requester) {
+        AdminAccess.requireAdmin(requester);
+        return json(reencryption.progress());
+    }
+
+    /**
+     * Starts re-encrypting all stored data under each tenant's newest data key version (after a rotation),
+     * in the background; answers at once with the progress. A run already going on is not restarted.
+     */
+    @PostMapping(BASE + "/reencryption")
+    Map<String, Object> startReencryption(Requester requester) {
+        AdminAccess.requireAdmin(requester);
+        return json(reencryption.start(requester.userId()));
+    }
+
+    private static Map<String, Object> json(ReencryptionJob.Progress progress) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("state", progress.state());
+        json.put("done", progress.done());
+        json.put("total", progress.total());
+        json.put("sources", progress.sources().stream().map(s -> {
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("source", s.source());
+            source.put("state", s.state());
+            source.put("done", s.done());
+            source.put("total", s.total());
+            if (s.error() != null) source.put("error", s.error());
+            return source;
+        }).toList());
+        return json;
     }
 
     @GetMapping(BASE)
@@ -54,7 +91,12 @@ class KeyAdminController {
     @PostMapping(BASE + "/kek/rotate")
     Map<String, Object> rotateKek(Requester requester) {
         AdminAccess.requireAdmin(requester);
-        int count = cipher.rotateKek(requester.userId());
+        int count;
+        try {
+            count = cipher.rotateKek(requester.userId());
+        } catch (UnsupportedOperationException e) {
+            throw MatrixException.invalidParam(e.getMessage());
+        }
         return Map.of("kek_id", cipher.kekId(), "rewrapped_keys", count);
     }
 

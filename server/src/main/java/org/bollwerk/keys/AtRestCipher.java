@@ -42,7 +42,7 @@ public class AtRestCipher {
 
     private final Db db;
     private final DataKeyStore store;
-    private final KeyFileKek kek;
+    private final KeyEncryptionKey kek;
     private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
 
     /** A tenant's unwrapped keys: the version that encrypts new data, and all readable versions. */
@@ -56,23 +56,91 @@ public class AtRestCipher {
         Path file = keys.kekFile().isBlank() ? dataDir.resolve("keys").resolve("kek.key")
                 : Path.of(keys.kekFile()).toAbsolutePath().normalize();
         List<DataKeyStore.WrappedKey> existing = store.all();
-        this.kek = KeyFileKek.open(file, existing.isEmpty());
-        if (!kek.present()) {
-            throw new IllegalStateException("Encryption at rest: the " + kek.source() + " does not exist, but the database "
+        this.kek = switch (keys.provider()) {
+            case "file" -> openKeyFile(file, dataDir, existing);
+            case "pkcs11" -> openPkcs11(keys.pkcs11(), file, existing);
+            default -> throw new IllegalStateException("Encryption at rest: bollwerk.keys.provider (BOLLWERK_KEYS_PROVIDER) "
+                    + "must be 'file' or 'pkcs11'");
+        };
+        loadAll(store.all());
+        if (!cache.containsKey(Tenant.DEFAULT_ID)) keysFor(Tenant.DEFAULT_ID);
+        log.info("Encryption at rest: {} tenant key set(s) unlocked with KEK {} from {}", cache.size(), kek.currentId(),
+                kek.source());
+    }
+
+    private static KeyFileKek openKeyFile(Path file, Path dataDir, List<DataKeyStore.WrappedKey> existing) {
+        KeyFileKek fileKek = KeyFileKek.open(file, existing.isEmpty());
+        if (!fileKek.present()) {
+            throw new IllegalStateException("Encryption at rest: the " + fileKek.source() + " does not exist, but the database "
                     + "holds " + existing.size() + " data key(s) wrapped by KEK " + kekIds(existing)
                     + ". Restore the key file from your key backup (or point bollwerk.keys.kek-file at it). "
                     + "Bollwerk does not create a new key over existing data.");
         }
-        kek.settle(existing.stream().map(DataKeyStore.WrappedKey::kekId).collect(Collectors.toSet()));
+        fileKek.settle(existing.stream().map(DataKeyStore.WrappedKey::kekId).collect(Collectors.toSet()));
         if (file.startsWith(dataDir)) {
             log.warn("Encryption at rest: the key-encryption key is inside the data directory ({}); a copy of the data "
                     + "directory (backup, stolen disk) then includes the key. Move it elsewhere and set "
                     + "bollwerk.keys.kek-file (BOLLWERK_KEYS_KEK_FILE).", file);
         }
-        loadAll(existing);
-        if (!cache.containsKey(Tenant.DEFAULT_ID)) keysFor(Tenant.DEFAULT_ID);
-        log.info("Encryption at rest: {} tenant key set(s) unlocked with KEK {} from {}", cache.size(), kek.currentId(),
-                kek.source());
+        return fileKek;
+    }
+
+    /**
+     * The HSM key; created on the token only while no data key is wrapped by an HSM key. Data keys still
+     * wrapped by a key file (a server moving from the file to an HSM) are re-wrapped into the HSM here.
+     */
+    private Pkcs11Kek openPkcs11(KeysProperties.Pkcs11 config, Path file, List<DataKeyStore.WrappedKey> existing) {
+        Pkcs11Kek hsm = Pkcs11Kek.open(config);
+        List<DataKeyStore.WrappedKey> live = existing.stream().filter(k -> k.wrapped() != null).toList();
+        List<DataKeyStore.WrappedKey> inHsm = live.stream().filter(k -> k.kekId().startsWith(Pkcs11Kek.ID_PREFIX)).toList();
+        List<DataKeyStore.WrappedKey> inFile = live.stream().filter(k -> !k.kekId().startsWith(Pkcs11Kek.ID_PREFIX)).toList();
+        if (!hsm.present()) {
+            if (!inHsm.isEmpty()) {
+                throw new IllegalStateException("Encryption at rest: the " + hsm.source() + " does not exist, but the "
+                        + "database holds " + inHsm.size() + " data key(s) wrapped by HSM KEK " + kekIds(inHsm)
+                        + ". Check the slot, token and key label, or restore the token from its backup. "
+                        + "Bollwerk does not create a new key over existing data; nothing was changed.");
+            }
+            KeyFileKek legacy = inFile.isEmpty() ? null : requireKeyFile(file, inFile, hsm);
+            hsm.create();
+            log.info("Encryption at rest: created the key-encryption key {} in the {}", hsm.currentId(), hsm.source());
+            if (legacy != null) moveIntoHsm(legacy, hsm, inFile);
+        } else if (!inFile.isEmpty()) {
+            moveIntoHsm(requireKeyFile(file, inFile, hsm), hsm, inFile);
+        }
+        return hsm;
+    }
+
+    private static KeyFileKek requireKeyFile(Path file, List<DataKeyStore.WrappedKey> inFile, Pkcs11Kek hsm) {
+        KeyFileKek legacy = KeyFileKek.open(file, false);
+        if (!legacy.present() || inFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))) {
+            throw new IllegalStateException("Encryption at rest: " + inFile.size() + " data key(s) are wrapped by KEK "
+                    + kekIds(inFile) + ", which is not the " + hsm.source() + ". To move them into the HSM, the "
+                    + legacy.source() + " must hold that key. Nothing was changed.");
+        }
+        return legacy;
+    }
+
+    /** Re-wraps data keys from the key file into the HSM in one transaction (the data is not touched). */
+    private void moveIntoHsm(KeyFileKek legacy, Pkcs11Kek hsm, List<DataKeyStore.WrappedKey> keys) {
+        int moved = db.write(() -> {
+            int n = 0;
+            for (DataKeyStore.WrappedKey k : keys) {
+                byte[] raw;
+                try {
+                    raw = legacy.unwrap(k.kekId(), k.wrapped(), wrapAad(k.tenantId(), k.version()));
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("Encryption at rest: the data key " + k.tenantId() + "/v" + k.version()
+                            + " cannot be unwrapped with the " + legacy.source() + ". Nothing was changed.", e);
+                }
+                store.rewrap(k.tenantId(), k.version(), hsm.wrap(raw, wrapAad(k.tenantId(), k.version())), hsm.currentId());
+                java.util.Arrays.fill(raw, (byte) 0);
+                n++;
+            }
+            return n;
+        });
+        audit.warn("kek-migrate from={} to={} rewrapped={}: data keys moved from the {} into the {}; back up the token, "
+                + "then destroy the key file", kekIds(keys), hsm.currentId(), moved, legacy.source(), hsm.source());
     }
 
     // ---- the API features use
@@ -120,6 +188,34 @@ public class AtRestCipher {
         return new String(decrypt(blob, utf8(associatedData)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * For the re-encryption job: the value re-encrypted under its tenant's current data key version, or
+     * {@code null} when it already is (or its tenant's keys were shredded: it can no longer be read). A plain
+     * value (stored before encryption at rest existed) is encrypted for {@code tenantId}.
+     */
+    public byte[] reencrypt(String tenantId, byte[] stored, byte[] associatedData) {
+        if (stored == null) return null;
+        if (!isEncrypted(stored)) return encrypt(tenantId, stored, associatedData);
+        Envelope.Header header = header(stored);
+        TenantKeys keys = keysFor(header.tenantId());
+        if (keys.shredded() || header.keyVersion() == keys.current()) return null;
+        return encrypt(header.tenantId(), open(stored, header, associatedData), associatedData);
+    }
+
+    /** {@link #reencrypt} for text columns ({@link #encryptText}); {@code null} when nothing is to change. */
+    public String reencryptText(String tenantId, String stored, String associatedData) {
+        if (stored == null) return null;
+        byte[] blob = stored.startsWith(TEXT_PREFIX) ? Base64.getDecoder().decode(stored.substring(TEXT_PREFIX.length()))
+                : stored.getBytes(StandardCharsets.UTF_8);
+        byte[] fresh = reencrypt(tenantId, blob, utf8(associatedData));
+        return fresh == null ? null : TEXT_PREFIX + Base64.getEncoder().withoutPadding().encodeToString(fresh);
+    }
+
+    /** The data key version a stored value is encrypted with; 0 for a plain value. */
+    public static int keyVersionOf(byte[] stored) {
+        return isEncrypted(stored) ? Envelope.header(stored).keyVersion() : 0;
+    }
+
     public static byte[] utf8(String text) {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
@@ -164,6 +260,10 @@ public class AtRestCipher {
 
     /** Generates a new KEK and re-wraps every data key under it (no data is re-encrypted); returns the count. */
     synchronized int rotateKek(String actor) {
+        if (!kek.rotatable()) {
+            throw new UnsupportedOperationException("The key-encryption key is in an HSM (" + kek.source() + "); rotate it "
+                    + "there: create a new key on the token and restart with its label");
+        }
         String old = kek.currentId();
         String next = kek.stageNext();
         int count;
@@ -184,8 +284,7 @@ public class AtRestCipher {
             throw e;
         }
         kek.settle(Set.of(next));
-        audit.info("kek-rotate old={} new={} rewrapped={} by={} (the old key file is kept as {}.retired-{}; destroy it "
-                + "once no backup needs it)", old, next, count, actor, kek.file().getFileName(), old);
+        audit.info("kek-rotate old={} new={} rewrapped={} by={} ({})", old, next, count, actor, kek.retiredNote(old));
         return count;
     }
 

@@ -32,7 +32,7 @@ import java.util.Map;
  * swaps the files, so a crash at any point leaves a KEK on disk for whatever the database holds
  * (finished at the next start, see {@link #settle}).
  */
-final class KeyFileKek {
+final class KeyFileKek implements KeyEncryptionKey {
     static final String PREFIX = "bollwerk-kek-v1:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -58,7 +58,8 @@ final class KeyFileKek {
         return kek;
     }
 
-    String source() {
+    @Override
+    public String source() {
         return "key file " + file + " (bollwerk.keys.kek-file / BOLLWERK_KEYS_KEK_FILE)";
     }
 
@@ -66,23 +67,38 @@ final class KeyFileKek {
         return file;
     }
 
-    boolean present() {
+    @Override
+    public boolean rotatable() {
+        return true;
+    }
+
+    @Override
+    public String retiredNote(String oldId) {
+        return "the old key file is kept as " + file.getFileName() + ".retired-" + oldId + "; destroy it once no backup needs it";
+    }
+
+    @Override
+    public boolean present() {
         return currentId != null;
     }
 
-    String currentId() {
+    @Override
+    public String currentId() {
         return currentId;
     }
 
-    boolean knows(String kekId) {
+    @Override
+    public boolean knows(String kekId) {
         return keys.containsKey(kekId);
     }
 
-    byte[] wrap(byte[] dataKey, byte[] aad) {
+    @Override
+    public byte[] wrap(byte[] dataKey, byte[] aad) {
         return wrap(keys.get(currentId), dataKey, aad);
     }
 
-    byte[] unwrap(String kekId, byte[] wrapped, byte[] aad) throws GeneralSecurityException {
+    @Override
+    public byte[] unwrap(String kekId, byte[] wrapped, byte[] aad) throws GeneralSecurityException {
         SecretKey kek = keys.get(kekId);
         if (kek == null) throw new GeneralSecurityException("KEK " + kekId + " is not in " + source());
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -94,7 +110,8 @@ final class KeyFileKek {
     // ---- rotation
 
     /** Generates a new KEK into {@code <file>.next}; returns its ID. Data keys are then re-wrapped with {@link #wrapWith}. */
-    String stageNext() {
+    @Override
+    public String stageNext() {
         Path next = next();
         try {
             Files.deleteIfExists(next);
@@ -107,7 +124,8 @@ final class KeyFileKek {
         return idOf(key);
     }
 
-    byte[] wrapWith(String kekId, byte[] dataKey, byte[] aad) {
+    @Override
+    public byte[] wrapWith(String kekId, byte[] dataKey, byte[] aad) {
         return wrap(keys.get(kekId), dataKey, aad);
     }
 
@@ -116,7 +134,8 @@ final class KeyFileKek {
      * crash) the staged file replaces the old one, which is kept as {@code <file>.retired-<id>} for the
      * operator to destroy once no backup needs it; a staged file the database never used is removed.
      */
-    void settle(java.util.Set<String> idsInUse) {
+    @Override
+    public void settle(java.util.Set<String> idsInUse) {
         Path next = next();
         if (!Files.exists(next)) return;
         try {

@@ -50,6 +50,26 @@ class MediaFiles {
         return read(path(serverName, mediaId, variant), aad(serverName, mediaId, variant));
     }
 
+    /**
+     * Re-encrypts one stored file under its tenant's newest data key version (for the re-encryption job);
+     * replaced atomically like any write. Returns whether the file changed.
+     */
+    boolean reencrypt(String tenantId, String serverName, String mediaId, String variant) {
+        Path file = path(serverName, mediaId, variant);
+        byte[] blob;
+        try {
+            blob = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read media file " + file, e);
+        }
+        byte[] fresh = cipher.reencrypt(tenantId, blob, aad(serverName, mediaId, variant));
+        if (fresh == null) return false;
+        write(file, fresh);
+        return true;
+    }
+
     private Optional<byte[]> read(Path file, byte[] aad) {
         byte[] blob;
         try {

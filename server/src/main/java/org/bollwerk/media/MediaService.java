@@ -108,6 +108,11 @@ public class MediaService {
         return new Content(bytes, media.contentType(), media.uploadName());
     }
 
+    /** The file name suffix of a thumbnail (and part of its associated data). */
+    static String thumbnailVariant(int width, int height, String method) {
+        return ".thumb-" + width + "x" + height + "-" + method;
+    }
+
     public Content thumbnail(Requester requester, String serverName, String mediaId, int width, int height, String method) {
         if (width < 1 || height < 1 || width > 10_000 || height > 10_000) {
             throw MatrixException.invalidParam("width and height must be between 1 and 10000");
@@ -119,7 +124,7 @@ public class MediaService {
             throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Cannot generate thumbnails of " + media.contentType(), Map.of());
         }
         Thumbnailer.Size size = Thumbnailer.snap(width, height, method);
-        String variant = ".thumb-" + size.width() + "x" + size.height() + "-" + size.method();
+        String variant = thumbnailVariant(size.width(), size.height(), size.method());
         Optional<MediaStore.Thumbnail> stored = store.thumbnail(serverName, mediaId, size.width(), size.height(), size.method());
         if (stored.isPresent()) {
             Optional<byte[]> bytes = files.readThumbnail(serverName, mediaId, variant);

@@ -1,5 +1,6 @@
 package org.bollwerk.userdata;
 
+import org.bollwerk.keys.AtRestCipher;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Repository;
@@ -9,14 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for the account_data table. Global account data has {@code room_id = ''}. */
+/**
+ * SQL for the account_data table. Global account data has {@code room_id = ''}. The content (direct-chat
+ * partners, ignored users, client settings …) is encrypted at rest, bound to its user, room and type.
+ */
 @Repository
 class AccountDataStore {
     static final String GLOBAL = "";
     private final Db db;
+    private final AtRestCipher cipher;
 
-    AccountDataStore(Db db) {
+    AccountDataStore(Db db, AtRestCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+    }
+
+    static String aad(String userId, String roomId, String type) {
+        return "account_data\n" + userId + "\n" + roomId + "\n" + type;
+    }
+
+    String tenantOf(String userId) {
+        return db.sql().sql("SELECT tenant_id FROM profiles WHERE user_id = ?").param(userId).query(String.class)
+                .optional().orElse(org.bollwerk.tenant.Tenant.DEFAULT_ID);
     }
 
     record Row(String roomId, String type, ObjectNode content) {
@@ -26,12 +41,14 @@ class AccountDataStore {
         db.sql().sql("INSERT INTO account_data (user_id, room_id, type, content, stream_position) VALUES (?, ?, ?, ?, ?) "
                         + "ON CONFLICT (user_id, room_id, type) DO UPDATE SET content = excluded.content, "
                         + "stream_position = excluded.stream_position")
-                .params(userId, roomId, type, Json.write(content), position).update();
+                .params(userId, roomId, type, cipher.encryptText(tenantOf(userId), Json.write(content), aad(userId, roomId, type)),
+                        position).update();
     }
 
     Optional<ObjectNode> get(String userId, String roomId, String type) {
         return db.sql().sql("SELECT content FROM account_data WHERE user_id = ? AND room_id = ? AND type = ?")
-                .params(userId, roomId, type).query(String.class).optional().map(AccountDataStore::parse);
+                .params(userId, roomId, type).query(String.class).optional()
+                .map(stored -> parse(cipher.decryptText(stored, aad(userId, roomId, type))));
     }
 
     /** Changes in (from, to]; global ones if {@code global}, else those of rooms. */
@@ -40,7 +57,8 @@ class AccountDataStore {
                         + (global ? "room_id = ''" : "room_id <> ''")
                         + " AND stream_position > ? AND stream_position <= ? ORDER BY stream_position")
                 .params(userId, fromExclusive, toInclusive)
-                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2), parse(rs.getString(3))))
+                .query((rs, n) -> new Row(rs.getString(1), rs.getString(2),
+                        parse(cipher.decryptText(rs.getString(3), aad(userId, rs.getString(1), rs.getString(2))))))
                 .list();
     }
 

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a stolen disk or backup shows: no message text, state content or device name in plain. */
+/** What a stolen disk or backup shows: no message text, state content, uploaded file, account data or device name in plain. */
 class EncryptionAtRestIT extends ClientApiTestBase {
 
     @DynamicPropertySource
@@ -35,7 +35,7 @@ class EncryptionAtRestIT extends ClientApiTestBase {
     Db db;
 
     @Test
-    void messagesOfAnUnencryptedRoomAndDeviceNamesLeaveNoPlaintextInTheDataDirectory() throws IOException {
+    void messagesFilesAccountDataAndDeviceNamesLeaveNoPlaintextInTheDataDirectory() throws Exception {
         String marker = "PLAINTEXT-MARKER-" + UUID.randomUUID();
         User alice = newUser("alice");
         String roomId = createRoom(alice, Map.of("preset", "private_chat", "name", marker + "-room-name",
@@ -47,6 +47,19 @@ class EncryptionAtRestIT extends ClientApiTestBase {
                 "secret-" + alice.userId().substring(1, alice.userId().indexOf(':')),
                 "initial_device_display_name", marker + "-device"));
         ok(login);
+        // an uploaded file and account data (e.g. whom a user chats with directly)
+        byte[] uploaded = (marker + " content of an uploaded file").getBytes(StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> upload = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                                + "/_matrix/media/v3/upload?filename=notes.txt"))
+                        .header("Authorization", "Bearer " + alice.token()).header("Content-Type", "application/octet-stream")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(uploaded)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+        ok(put(alice, "/user/" + MatrixHttp.encode(alice.userId()) + "/account_data/org.example.notes",
+                Map.of("note", marker + " account data")));
+        assertThat(ok(get(alice, "/user/" + MatrixHttp.encode(alice.userId()) + "/account_data/org.example.notes"))
+                .get("note").asString()).isEqualTo(marker + " account data");
 
         // everything still reads back in plain through the API
         assertThat(messageBodies(alice, roomId)).hasSize(20).allMatch(body -> body.startsWith(marker));
@@ -68,6 +81,9 @@ class EncryptionAtRestIT extends ClientApiTestBase {
         List<String> names = db.sql().sql("SELECT display_name FROM devices WHERE user_id = ?").param(alice.userId())
                 .query(String.class).list();
         assertThat(names).noneMatch(name -> name != null && name.contains(marker));
+        List<String> accountData = db.sql().sql("SELECT content FROM account_data WHERE user_id = ?").param(alice.userId())
+                .query(String.class).list();
+        assertThat(accountData).isNotEmpty().allMatch(content -> !content.contains(marker) && content.startsWith("enc1:"));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
