@@ -30,6 +30,18 @@ class AccountStore {
         return "device\0" + userId + "\0" + deviceId;
     }
 
+    /** The last-seen IP address of a device is personal data too: encrypted like the name, bound to the device. */
+    private String sealIp(String userId, String deviceId, String ip) {
+        if (ip == null) return null;
+        String tenant = db.sql().sql("SELECT tenant_id FROM users WHERE user_id = ?").param(userId).query(String.class)
+                .optional().orElse(org.bollwerk.tenant.Tenant.DEFAULT_ID);
+        return cipher.encryptText(tenant, ip, ipAad(userId, deviceId));
+    }
+
+    static String ipAad(String userId, String deviceId) {
+        return "device-ip\0" + userId + "\0" + deviceId;
+    }
+
     record Credentials(String userId, String passwordHash, boolean deactivated, boolean locked, boolean admin,
                        String tenantId) {
     }
@@ -96,7 +108,8 @@ class AccountStore {
                         + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO UPDATE SET "
                         + "last_seen_ts = excluded.last_seen_ts, last_seen_ip = excluded.last_seen_ip, "
                         + "display_name = COALESCE(excluded.display_name, devices.display_name)")
-                .params(userId, deviceId, sealName(userId, deviceId, displayName), now, now, ip).update();
+                .params(userId, deviceId, sealName(userId, deviceId, displayName), now, now, sealIp(userId, deviceId, ip))
+                .update();
     }
 
     List<Device> devices(String userId) {
@@ -115,7 +128,8 @@ class AccountStore {
         long seen = rs.getLong(4);
         Long lastSeen = rs.wasNull() ? null : seen;
         String name = cipher.decryptText(rs.getString(3), deviceAad(rs.getString(1), rs.getString(2)));
-        return new Device(rs.getString(1), rs.getString(2), name, lastSeen, rs.getString(5));
+        String ip = cipher.decryptText(rs.getString(5), ipAad(rs.getString(1), rs.getString(2)));
+        return new Device(rs.getString(1), rs.getString(2), name, lastSeen, ip);
     }
 
     int renameDevice(String userId, String deviceId, String displayName) {
@@ -130,7 +144,7 @@ class AccountStore {
 
     void touchDevice(String userId, String deviceId, long now, String ip) {
         db.sql().sql("UPDATE devices SET last_seen_ts = ?, last_seen_ip = ? WHERE user_id = ? AND device_id = ?")
-                .params(now, ip, userId, deviceId).update();
+                .params(now, sealIp(userId, deviceId, ip), userId, deviceId).update();
     }
 
     void insertToken(String tokenHash, String userId, String deviceId, long now) {

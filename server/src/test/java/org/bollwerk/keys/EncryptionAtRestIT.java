@@ -81,6 +81,11 @@ class EncryptionAtRestIT extends ClientApiTestBase {
         List<String> names = db.sql().sql("SELECT display_name FROM devices WHERE user_id = ?").param(alice.userId())
                 .query(String.class).list();
         assertThat(names).noneMatch(name -> name != null && name.contains(marker));
+        // the last-seen IP address of a device is personal data too
+        assertThat(ok(get(alice, "/devices")).toString()).contains("\"last_seen_ip\":\"127.0.0.1\"");
+        List<String> ips = db.sql().sql("SELECT last_seen_ip FROM devices WHERE user_id = ?").param(alice.userId())
+                .query(String.class).list();
+        assertThat(ips).isNotEmpty().allMatch(ip -> ip.startsWith("enc1:") && !ip.contains("127.0.0.1"));
         List<String> accountData = db.sql().sql("SELECT content FROM account_data WHERE user_id = ?").param(alice.userId())
                 .query(String.class).list();
         assertThat(accountData).isNotEmpty().allMatch(content -> !content.contains(marker) && content.startsWith("enc1:"));

@@ -74,7 +74,8 @@ class ReencryptionIT extends ClientApiTestBase {
         // a device name, account data and an event stored before encryption at rest existed (plain)
         db.write(() -> db.sql().sql("UPDATE account_data SET content = ? WHERE user_id = ? AND type = 'org.example.notes'")
                 .params("{\"note\":\"" + marker + " legacy\"}", alice.userId()).update());
-        db.write(() -> db.sql().sql("UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?")
+        db.write(() -> db.sql().sql("UPDATE devices SET display_name = ?, last_seen_ip = '10.1.2.3' WHERE user_id = ? "
+                        + "AND device_id = ?")
                 .params(marker + " legacy tablet", alice.userId(), alice.deviceId()).update());
         String plainEventId = db.sql().sql("SELECT event_id FROM events WHERE room_id = ? AND type = 'm.room.message' "
                 + "ORDER BY stream_ordering LIMIT 1").param(roomId).query(String.class).single();
@@ -111,8 +112,11 @@ class ReencryptionIT extends ClientApiTestBase {
         JsonNode messages = ok(get(alice, room(roomId) + "/messages?dir=b&limit=50"));
         assertThat(messages.get("chunk").findValuesAsString("body").stream().filter(b -> b.startsWith(marker)).count())
                 .isEqualTo(5);
-        assertThat(ok(get(alice, "/devices/" + alice.deviceId())).get("display_name").asString())
-                .isEqualTo(marker + " legacy tablet");
+        JsonNode device = ok(get(alice, "/devices/" + alice.deviceId()));
+        assertThat(device.get("display_name").asString()).isEqualTo(marker + " legacy tablet");
+        assertThat(device.get("last_seen_ip").asString()).isEqualTo("10.1.2.3");
+        assertThat(db.sql().sql("SELECT last_seen_ip FROM devices WHERE user_id = ? AND device_id = ?")
+                .params(alice.userId(), alice.deviceId()).query(String.class).single()).startsWith(AtRestCipher.TEXT_PREFIX);
         HttpResponse<byte[]> download = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/_matrix/client/v1/media/download/localhost/" + mediaId))
                 .header("Authorization", "Bearer " + alice.token()).build(), HttpResponse.BodyHandlers.ofByteArray());
