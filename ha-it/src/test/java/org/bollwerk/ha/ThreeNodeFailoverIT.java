@@ -92,7 +92,7 @@ class ThreeNodeFailoverIT {
         env.put("BOLLWERK_ADMIN_PASSWORD", adminPassword);
         env.put("BOLLWERK_RATE_LIMIT_ENABLED", "false");
         env.put("BOLLWERK_E2EE_DEFAULT", "off");
-        env.put("BOLLWERK_CLUSTER_DRAIN_PERIOD", "1s");
+        env.put("BOLLWERK_CLUSTER_DRAIN_PERIOD", "2s");
 
         long startT0 = System.nanoTime();
         for (int i = 1; i <= 3; i++) nodes.add(new NodeProcess("node" + i, freePort(), work.resolve("node" + i), jar, env));
@@ -183,7 +183,20 @@ class ThreeNodeFailoverIT {
         System.out.println("HA: node3 killed (SIGKILL)");
         Http.sleep(8_000);
         long stopT0 = System.nanoTime();
+        // While it drains, node2 must say so on its readiness probe (what a load balancer with active checks reads).
+        boolean[] sawDraining = {false};
+        Thread probe = Thread.ofVirtual().start(() -> {
+            while (nodes.get(1).isAlive() && !sawDraining[0]) {
+                Http.Response r = Http.call("GET", nodes.get(1).baseUrl() + "/_bollwerk/health/ready", null, null,
+                        Duration.ofSeconds(2));
+                if (r.status() == 503 && r.body() != null && "draining".equals(r.body().path("status").asString(""))) {
+                    sawDraining[0] = true;
+                }
+                Http.sleep(50);
+            }
+        });
         boolean graceful = nodes.get(1).stopGracefully(Duration.ofSeconds(40));
+        probe.join(10_000);
         double stopSeconds = (System.nanoTime() - stopT0) / 1e9;
         System.out.printf("HA: node2 stopped by SIGTERM in %.1f s (graceful: %s)%n", stopSeconds, graceful);
         long restartT0 = System.nanoTime();
@@ -248,6 +261,7 @@ class ThreeNodeFailoverIT {
         assertEquals(0, gaveUp.get(), "every send must succeed within a minute of retries");
         assertTrue(acked.size() > 100, "the run must have sent a steady stream, got " + acked.size());
         assertTrue(graceful, "SIGTERM must stop a node within 40 s");
+        assertTrue(sawDraining[0], "readiness must answer 503 draining after SIGTERM");
         List<String> reference = collectors.get(0).order;
         for (Collector c : collectors) {
             assertEquals(c.order.size(), new HashSet<>(c.order).size(), c.token + ": an event was delivered twice");
