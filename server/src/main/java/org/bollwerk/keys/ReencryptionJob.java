@@ -1,13 +1,16 @@
 package org.bollwerk.keys;
 
+import org.bollwerk.cluster.JobLease;
 import org.bollwerk.storage.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +20,26 @@ import java.util.Map;
  * before encryption existed): after a data key rotation, so old versions protect nothing new and a leaked
  * old key exposes nothing. Runs in the background in small batches, each its own short write, so the
  * writer is never blocked for long; progress is stored per source, so a restart resumes where it stopped.
+ * With several nodes, a job lease lets one node at a time work; when it dies, another picks the run up.
  */
 @Service
 public class ReencryptionJob implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ReencryptionJob.class);
     private static final Logger audit = LoggerFactory.getLogger("bollwerk.audit");
     static final int BATCH = 200;
+    static final String LEASE = "at-rest-reencryption";
+    private static final Duration LEASE_TTL = Duration.ofMinutes(1);
 
     private final Db db;
+    private final JobLease lease;
     private final Map<String, ReencryptionSource> sources = new LinkedHashMap<>();
     private volatile Thread worker;
     private volatile boolean stopping;
+    private volatile boolean closed;
 
-    ReencryptionJob(Db db, List<ReencryptionSource> sources) {
+    ReencryptionJob(Db db, JobLease lease, List<ReencryptionSource> sources) {
         this.db = db;
+        this.lease = lease;
         sources.forEach(s -> this.sources.put(s.name(), s));
     }
 
@@ -43,7 +52,7 @@ public class ReencryptionJob implements DisposableBean {
 
     /** Starts a run over all data (or reports the one already running). */
     public synchronized Progress start(String actor) {
-        if (isRunning()) return progress();
+        if (isRunning() || lease.holder(LEASE) != null) return progress();
         Map<String, Long> totals = new LinkedHashMap<>();
         sources.forEach((name, source) -> totals.put(name, source.count()));
         long now = System.currentTimeMillis();
@@ -71,10 +80,14 @@ public class ReencryptionJob implements DisposableBean {
         return current != null && current.isAlive();
     }
 
-    /** A run interrupted by a shutdown continues after the next start. */
+    /**
+     * A run interrupted by a shutdown continues after the next start; a run whose node died continues
+     * on another node once that node's lease has expired.
+     */
     @EventListener(ApplicationReadyEvent.class)
+    @Scheduled(initialDelay = 60_000, fixedDelay = 60_000)
     synchronized void resume() {
-        if (!isRunning() && rows().stream().anyMatch(r -> r.state().equals("running"))) {
+        if (!closed && !isRunning() && lease.holder(LEASE) == null && rows().stream().anyMatch(r -> r.state().equals("running"))) {
             log.info("Encryption at rest: resuming the interrupted re-encryption job");
             launch();
         }
@@ -83,6 +96,7 @@ public class ReencryptionJob implements DisposableBean {
     /** Stops after the current batch; the next start resumes. */
     @Override
     public void destroy() throws InterruptedException {
+        closed = true;
         stopping = true;
         Thread current = worker;
         if (current != null) current.join(30_000);
@@ -90,7 +104,8 @@ public class ReencryptionJob implements DisposableBean {
 
     private void launch() {
         stopping = false;
-        worker = Thread.ofPlatform().daemon().name("bollwerk-reencryption").start(this::run);
+        worker = Thread.ofPlatform().daemon().name("bollwerk-reencryption")
+                .start(() -> lease.runExclusively(LEASE, LEASE_TTL, this::run));
     }
 
     private void run() {
