@@ -211,6 +211,34 @@ class PortalIT extends PortalTestBase {
     }
 
     @Test
+    void roomsShowSettingsAndMembersButNoMessagesAndOperatorsCloseThem() {
+        String owner = newUser("roomowner", false);
+        MatrixHttp http = new MatrixHttp(port);
+        String token = http.send("POST", "/_matrix/client/v3/login", null, Map.of("type", "m.login.password",
+                "identifier", Map.of("type", "m.id.user", "user", owner), "password", PASSWORD)).json().get("access_token").asString();
+        String roomId = http.send("POST", "/_matrix/client/v3/createRoom", token, Map.of("name", "Quarterly plans",
+                "preset", "private_chat")).json().get("room_id").asString();
+        http.send("PUT", "/_matrix/client/v3/rooms/" + MatrixHttp.encode(roomId) + "/send/m.room.message/t1", token,
+                Map.of("msgtype", "m.text", "body", "secret figures"));
+
+        String admin = newUser("roomadmin", true);
+        PortalClient client = new PortalClient(port);
+        client.open("/admin/login");
+        signInAndEnrol(client, admin);
+        assertThat(client.open("/admin/rooms").body()).contains("Quarterly plans");
+        String page = client.open("/admin/rooms/" + PortalClient.path(roomId)).body();
+        assertThat(page).contains(owner, "m.room.member: 1").doesNotContain("secret figures");
+        PortalClient.Page closed = client.submit("/admin/rooms/" + PortalClient.path(roomId) + "/close", Map.of());
+        assertThat(closed.body()).contains("id=\"joined\">0<");
+        assertThat(http.get("/_matrix/client/v3/joined_rooms", token).json().get("joined_rooms").size()).isZero();
+        assertThat(auditOf(admin)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("portal close room");
+            assertThat(e.target()).isEqualTo(roomId);
+            assertThat(e.outcome()).isEqualTo("ok");
+        });
+    }
+
+    @Test
     void speaksGermanWhenTheBrowserAsksOrTheSwitchSaysSo() {
         PortalClient client = new PortalClient(port).language("de-DE,de;q=0.9");
         assertThat(client.open("/admin/login").body()).contains("Passwort", "lang=\"de\"");
