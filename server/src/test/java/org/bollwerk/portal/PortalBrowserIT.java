@@ -104,10 +104,12 @@ class PortalBrowserIT extends PortalTestBase {
         clickAndWait(By.id("lock"));
         assertThat(browser.findElement(By.id("status")).getText()).contains("locked");
         assertThat(accounts.user(userId).orElseThrow().locked()).isTrue();
+        screenshot("user");
 
         // the audit log shows it
         clickAndWait(By.linkText("Audit log"));
         String log = browser.findElement(By.id("audit")).getText();
+        screenshot("audit");
         assertThat(log).contains("portal lock user").contains("portal create user").contains(userId).contains(admin);
     }
 
@@ -115,6 +117,17 @@ class PortalBrowserIT extends PortalTestBase {
         type("username", userId);
         type("password", PASSWORD);
         clickAndWait(By.id("sign-in"));
+    }
+
+    /** Keeps what the browser showed in target/ for a person to look at. */
+    private void screenshot(String name) {
+        try {
+            Path shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath();
+            Files.createDirectories(Path.of("target", "portal-screenshots"));
+            Files.copy(shot, Path.of("target", "portal-screenshots", name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Clicks and waits until the page it leads to has replaced the current one. */
