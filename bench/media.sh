@@ -16,7 +16,7 @@ DATA=$(mktemp -d)
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 BOLLWERK_DATA_DIR="$DATA" BOLLWERK_KEYS_KEK_FILE="$DATA/kek.key" SERVER_PORT=$PORT \
   BOLLWERK_RATE_LIMIT_ENABLED=false BOLLWERK_ADMIN_USER=bench BOLLWERK_ADMIN_PASSWORD=bench-media-secret \
-  BOLLWERK_MEDIA_QUOTA_BYTES_PER_USER=0 \
+  BOLLWERK_MEDIA_QUOTA_BYTES_PER_USER=0 BOLLWERK_ADMIN_REQUIRE_SECOND_FACTOR=false \
   "$JAVA" -jar server/target/bollwerk.jar >"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do

@@ -114,7 +114,8 @@ for db in "${DBS[@]}"; do
   cp "$SERVER_JAR" "$DATA_DIR/bwbench-server.jar"
   [ -z "$FSYNC_RATE" ] && FSYNC_RATE=$(fsync_rate "$DATA_DIR")
   envs=(SERVER_PORT="$PORT" BOLLWERK_DATA_DIR="$DATA_DIR" BOLLWERK_SERVER_NAME=localhost
-        BOLLWERK_ADMIN_USER=admin BOLLWERK_ADMIN_PASSWORD="$ADMIN_PW" BOLLWERK_RATE_LIMIT_ENABLED=false)
+        BOLLWERK_ADMIN_USER=admin BOLLWERK_ADMIN_PASSWORD="$ADMIN_PW" BOLLWERK_RATE_LIMIT_ENABLED=false
+        BOLLWERK_ADMIN_REQUIRE_SECOND_FACTOR=false)
   if [ "$db" = postgresql ]; then
     PG_SCHEMA="bench_$(date +%s)_$$"
     pg "CREATE SCHEMA $PG_SCHEMA" >/dev/null

@@ -103,6 +103,8 @@ export class BollwerkServer {
       BOLLWERK_SERVER_NAME: 'localhost',
       BOLLWERK_ADMIN_USER: this.adminUser,
       BOLLWERK_ADMIN_PASSWORD: this.adminPassword,
+      // the suites create users through the admin API with a password-login token (no portal, no TOTP)
+      BOLLWERK_ADMIN_REQUIRE_SECOND_FACTOR: 'false',
       ...this.extraEnv,
     };
     for (const k of PASSTHROUGH_ENV) if (process.env[k]) env[k] = process.env[k];

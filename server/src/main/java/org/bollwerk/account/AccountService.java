@@ -59,6 +59,11 @@ public class AccountService {
         return store.countUsers(tenantId);
     }
 
+    /** Accounts (of one tenant, or all when null) with a device seen since {@code sinceTs}: the portal's dashboard. */
+    public long countActiveUsers(String tenantId, long sinceTs) {
+        return store.countActiveUsers(tenantId, sinceTs);
+    }
+
     /**
      * Creates a local account. The user ID's domain must be one this deployment hosts; the account joins
      * that domain's tenant. {@code password} may be null for accounts that only log in otherwise.

@@ -79,6 +79,13 @@ class AccountStore {
                 .params(tenantId, tenantId).query(Long.class).single();
     }
 
+    /** Accounts (of one tenant, or all) with a device seen at or after {@code sinceTs}. */
+    long countActiveUsers(String tenantId, long sinceTs) {
+        return db.sql().sql("SELECT COUNT(DISTINCT d.user_id) FROM devices d JOIN users u ON u.user_id = d.user_id "
+                        + "WHERE (CAST(? AS TEXT) IS NULL OR u.tenant_id = ?) AND d.last_seen_ts >= ?")
+                .params(tenantId, tenantId, sinceTs).query(Long.class).single();
+    }
+
     /** Whether any account (active or not) has a user ID on {@code domain}. */
     boolean anyUserOnDomain(String domain) {
         String suffix = ":" + domain;

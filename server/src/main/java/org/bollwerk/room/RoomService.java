@@ -219,6 +219,26 @@ public class RoomService {
         }
     }
 
+    /**
+     * Closes a room (admin portal): it leaves the room directory, and every joined or invited member leaves it
+     * by their own membership event (which the authorisation rules always allow), so nobody can send there any
+     * more. Returns how many members left. A public room can still be joined again by ID; see docs/admin-portal.md.
+     */
+    public int close(String roomId, String reason) {
+        return db.write(() -> {
+            version(roomId);
+            store.setPublished(roomId, false);
+            int left = 0;
+            for (String membership : java.util.List.of("join", "invite")) {
+                for (String userId : store.members(roomId, membership)) {
+                    member(userId, roomId, userId, "leave", reason, null);
+                    left++;
+                }
+            }
+            return left;
+        });
+    }
+
     /** Leaves every room, as deactivation requires. */
     public void leaveAll(String userId) {
         for (EventStore.Membership m : store.memberships(userId)) {

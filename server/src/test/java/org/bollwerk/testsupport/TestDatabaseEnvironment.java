@@ -33,6 +33,10 @@ public class TestDatabaseEnvironment implements EnvironmentPostProcessor {
                 throw new UncheckedIOException(e);
             }
         }
+        // The admin API tests log in with a password; the portal's tests switch the second-factor rule on.
+        if (!environment.containsProperty("bollwerk.admin.require-second-factor")) {
+            props.put("bollwerk.admin.require-second-factor", "false");
+        }
         if ("postgresql".equals(System.getProperty("bollwerk.test.database"))
                 && !environment.containsProperty("bollwerk.database.url")) {
             String base = System.getProperty("bollwerk.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
