@@ -43,27 +43,32 @@ public class AtRestCipher {
     private final Db db;
     private final DataKeyStore store;
     private final KeyFileKek kek;
+    private final AuditKeyStore auditKeys;
     private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
 
     /** A tenant's unwrapped keys: the version that encrypts new data, and all readable versions. */
     private record TenantKeys(int current, Map<Integer, SecretKey> versions, boolean shredded) {
     }
 
-    AtRestCipher(Db db, DataKeyStore store, BollwerkProperties props, KeysProperties keys) {
+    AtRestCipher(Db db, DataKeyStore store, AuditKeyStore auditKeys, BollwerkProperties props, KeysProperties keys) {
         this.db = db;
         this.store = store;
+        this.auditKeys = auditKeys;
         Path dataDir = props.dataDir().toAbsolutePath().normalize();
         Path file = keys.kekFile().isBlank() ? dataDir.resolve("keys").resolve("kek.key")
                 : Path.of(keys.kekFile()).toAbsolutePath().normalize();
         List<DataKeyStore.WrappedKey> existing = store.all();
-        this.kek = KeyFileKek.open(file, existing.isEmpty());
+        this.kek = KeyFileKek.open(file, existing.isEmpty() && auditKeys.all().isEmpty());
         if (!kek.present()) {
             throw new IllegalStateException("Encryption at rest: the " + kek.source() + " does not exist, but the database "
                     + "holds " + existing.size() + " data key(s) wrapped by KEK " + kekIds(existing)
                     + ". Restore the key file from your key backup (or point bollwerk.keys.kek-file at it). "
                     + "Bollwerk does not create a new key over existing data.");
         }
-        kek.settle(existing.stream().map(DataKeyStore.WrappedKey::kekId).collect(Collectors.toSet()));
+        Set<String> kekIdsInUse = existing.stream().map(DataKeyStore.WrappedKey::kekId)
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        auditKeys.all().forEach(k -> kekIdsInUse.add(k.kekId()));
+        kek.settle(kekIdsInUse);
         if (file.startsWith(dataDir)) {
             log.warn("Encryption at rest: the key-encryption key is inside the data directory ({}); a copy of the data "
                     + "directory (backup, stolen disk) then includes the key. Move it elsewhere and set "
@@ -177,6 +182,12 @@ public class AtRestCipher {
                     java.util.Arrays.fill(raw, (byte) 0);
                     n++;
                 }
+                for (AuditKeyStore.StoredKey k : auditKeys.all()) {
+                    byte[] raw = unwrapSecret(k.kekId(), k.wrapped(), auditKeyAad(k.keyId()), "audit key " + k.keyId());
+                    auditKeys.rewrap(k.keyId(), kek.wrapWith(next, raw, auditKeyAad(k.keyId())), next);
+                    java.util.Arrays.fill(raw, (byte) 0);
+                    n++;
+                }
                 return n;
             });
         } catch (RuntimeException e) {
@@ -196,6 +207,30 @@ public class AtRestCipher {
         audit.warn("key-shred tenant={} versions={} by={}: the tenant's encrypted data is now unreadable", tenantId,
                 count, actor);
         return count;
+    }
+
+    // ---- other secrets the KEK wraps (the audit signing key)
+
+    byte[] wrapSecret(byte[] raw, byte[] aad) {
+        return kek.wrap(raw, aad);
+    }
+
+    byte[] unwrapSecret(String kekId, byte[] wrapped, byte[] aad, String what) {
+        if (!kek.knows(kekId)) {
+            throw new IllegalStateException("Encryption at rest: wrong key-encryption key. The " + kek.source()
+                    + " holds KEK " + kek.currentId() + ", but " + what + " is wrapped by KEK " + kekId
+                    + ". Restore the matching key file; nothing was changed.");
+        }
+        try {
+            return kek.unwrap(kekId, wrapped, aad);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Encryption at rest: " + what + " cannot be unwrapped with the "
+                    + kek.source() + " (wrong or damaged key, or altered database). Nothing was changed.", e);
+        }
+    }
+
+    static byte[] auditKeyAad(String keyId) {
+        return ("bollwerk audit signing key|" + keyId).getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- internals
