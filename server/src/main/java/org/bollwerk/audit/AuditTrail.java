@@ -42,6 +42,10 @@ public class AuditTrail {
         this.store = store;
         this.signingKey = signingKey;
         chainLegacyRows();
+        if (signingKey.createdAtThisStart()) {
+            record(SYSTEM, null, "keys.audit_signing_key.created", signingKey.keyId(), null, null, 200,
+                    "public key " + signingKey.publicKeyBase64());
+        }
     }
 
     public void record(String actor, String role, String action, String target, String tenantId, String clientIp,

@@ -21,21 +21,24 @@ public class AuditSigningKey {
     private static final Logger log = LoggerFactory.getLogger(AuditSigningKey.class);
     private final String serverName;
     private final SigningKey key;
+    private final boolean createdAtThisStart;
     private final java.util.Map<String, String> publicKeys = new java.util.LinkedHashMap<>();
 
     AuditSigningKey(Db db, AuditKeyStore store, AtRestCipher cipher, BollwerkProperties props) {
         this.serverName = props.serverName();
         List<AuditKeyStore.StoredKey> stored = store.all();
+        boolean created = false;
         if (stored.isEmpty()) {
             SigningKey fresh = SigningKey.generate();
             byte[] seed = org.bollwerk.matrix.UnpaddedBase64.decode(fresh.seedBase64());
             byte[] wrapped = cipher.wrapSecret(seed, AtRestCipher.auditKeyAad(fresh.keyId()));
             java.util.Arrays.fill(seed, (byte) 0);
-            boolean created = db.write(() -> store.insertFirst(fresh.keyId(), fresh.publicKeyBase64(), wrapped,
+            created = db.write(() -> store.insertFirst(fresh.keyId(), fresh.publicKeyBase64(), wrapped,
                     cipher.kekId(), System.currentTimeMillis()));
             if (created) log.info("Audit log: created the checkpoint signing key {}", fresh.keyId());
             stored = store.all();
         }
+        this.createdAtThisStart = created;
         stored.forEach(k -> publicKeys.put(k.keyId(), k.publicKey()));
         AuditKeyStore.StoredKey current = stored.getLast();
         byte[] seed = cipher.unwrapSecret(current.kekId(), current.wrapped(), AtRestCipher.auditKeyAad(current.keyId()),
@@ -46,6 +49,11 @@ public class AuditSigningKey {
             throw new IllegalStateException("Audit signing key " + current.keyId() + ": the stored public key does not "
                     + "match the private key (altered database). Nothing was changed.");
         }
+    }
+
+    /** Whether this node generated the key at this start (the first start), so that it can be audited. */
+    public boolean createdAtThisStart() {
+        return createdAtThisStart;
     }
 
     /** The name checkpoints are signed under ({@code signatures.<name>.<key id>}): the server name. */
