@@ -111,6 +111,7 @@ public final class AuditVerifyCli {
         long headSeq = header.path("head").path("seq").asLong(-1);
         if (result.ok() && headSeq >= 0 && headSeq != result.lastSeq()) {
             out.println("BROKEN: the export's head names seq " + headSeq + " but its entries end at seq " + result.lastSeq());
+            out.println("first broken or missing entry: seq " + (result.lastSeq() + 1));
             return 1;
         }
         result.notes().forEach(note -> out.println("note: " + note));
