@@ -36,6 +36,8 @@ class AuditChainIT {
     AuditSigningKey signingKey;
     @Autowired
     Db db;
+    @Autowired
+    AuditMaintenance maintenance;
     @TempDir
     Path dir;
     Path kept;
@@ -69,6 +71,14 @@ class AuditChainIT {
         Cli result = cli(now, kept);
         assertThat(result.code()).as(result.out()).isZero();
         assertThat(result.out()).contains("OK: 13 entries (seq 1..13)", "1 signed checkpoint(s) matched");
+    }
+
+    @Test
+    void theScheduledTaskSignsTheNewHeadOnceAndTwoRunsAreHarmless() {
+        trail.record("@admin:audit.test", "operator", "GET /z", null, null, null, 200);
+        maintenance.run();
+        maintenance.run();
+        assertThat(trail.checkpoints(null, 10)).extracting(AuditTrail.Checkpoint::seq).containsExactly(13L, 12L);
     }
 
     @Test
@@ -148,7 +158,7 @@ class AuditChainIT {
     void retentionDeletesAPrefixAndLeavesAChainThatStillVerifies() throws IOException {
         // Test setup, not tampering: make the first four entries 40 days old as if recorded then.
         db.write(() -> {
-            db.sql().sql("UPDATE admin_audit SET ts = ts - 40 * 86400000 WHERE seq <= 4").update();
+            db.sql().sql("UPDATE admin_audit SET ts = ts - ? WHERE seq <= 4").param(40 * 86_400_000L).update();
             db.sql().sql("DELETE FROM audit_checkpoints").update();
             rehashFrom(1);
         });
