@@ -198,6 +198,26 @@ class AuditChainIT {
         assertThat(trail.verify(List.of()).ok()).isTrue();
     }
 
+    @Test
+    void theVerifierRunsAsItsOwnProcessAndAnswersWithItsExitCode() throws Exception {
+        assertThat(process(kept)).isZero();
+        db.write(() -> db.sql().sql("DELETE FROM admin_audit WHERE seq = 3").update());
+        assertThat(process(export("tampered.jsonl"), kept)).isEqualTo(1);
+        assertThat(process(dir.resolve("no-such-file.jsonl"))).isEqualTo(2);
+    }
+
+    /** Runs {@link AuditVerifyCli#main} in a separate JVM, as bin/audit-verify does (there from the jar). */
+    private int process(Path... files) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AuditVerifyCli.class.getName()));
+        for (Path f : files) command.add(f.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cli-output.txt").toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
     // ---- helpers
 
     private void assertBroken(long seq, String problem) throws IOException {
