@@ -82,6 +82,18 @@ class AuditChainIT {
     }
 
     @Test
+    void noCheckpointIsSignedOverABrokenChain() {
+        trail.record("@admin:audit.test", "operator", "GET /z", null, null, null, 200);
+        db.write(() -> db.sql().sql("UPDATE admin_audit SET action = 'GET /nothing-to-see' WHERE seq = 13").update());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trail.checkpoint())
+                .hasMessageContaining("refusing to sign a checkpoint at seq 13").hasMessageContaining("was altered");
+        maintenance.run();
+        assertThat(trail.checkpoints(null, 10)).extracting(AuditTrail.Checkpoint::seq).containsExactly(12L);
+        assertThat(trail.search(new AuditQuery(null, null, AuditTrail.SYSTEM, "audit.checkpoint", null, "failed", null),
+                null, 10)).singleElement().extracting(AuditEntry::detail).asString().contains("refusing");
+    }
+
+    @Test
     void aChangedFieldIsDetectedAtThatEntry() throws IOException {
         long id = store.bySeq(7).orElseThrow().id();
         db.write(() -> db.sql().sql("UPDATE admin_audit SET actor = '@mallory:audit.test' WHERE seq = 7").update());
