@@ -111,6 +111,12 @@ class AdminAccess {
                 .orElseThrow(() -> new MatrixException(ErrCode.M_INVALID_PARAM, "Can only manage local users"));
     }
 
+    /** Notes what a successful change did, for its audit entry (never secrets such as passwords). */
+    static void noteDetail(String detail) {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        if (attributes != null) attributes.setAttribute(AdminAuditInterceptor.DETAIL, detail, RequestAttributes.SCOPE_REQUEST);
+    }
+
     private static void note(String role, String tenantId) {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
         if (attributes == null) return;

@@ -26,6 +26,8 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
     /** Request attributes {@link AdminAccess} sets: the role that allowed the action and the target tenant. */
     static final String ROLE = AdminAuditInterceptor.class.getName() + ".role";
     static final String TENANT = AdminAuditInterceptor.class.getName() + ".tenant";
+    /** What changed, when the route and target do not say it (a role's permissions, a user's admin flag). */
+    static final String DETAIL = AdminAuditInterceptor.class.getName() + ".detail";
 
     private final AuditTrail audit;
 
@@ -47,7 +49,8 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
             Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             String action = request.getMethod() + " " + (pattern != null ? pattern : request.getRequestURI());
             audit.record(actor, (String) request.getAttribute(ROLE), action, target(request),
-                    (String) request.getAttribute(TENANT), request.getRemoteAddr(), response.getStatus());
+                    (String) request.getAttribute(TENANT), request.getRemoteAddr(), response.getStatus(),
+                    (String) request.getAttribute(DETAIL));
         } catch (RuntimeException e) {
             log.error("Could not record an admin action in the audit trail", e);
         }

@@ -84,7 +84,9 @@ class KeyAdminController {
     Map<String, Object> rotate(Requester requester, @PathVariable String tenantId) {
         AdminAccess.requireAdmin(requester);
         requireKnownTenant(tenantId);
-        return Map.of("tenant_id", tenantId, "current_version", cipher.rotateDataKey(tenantId, requester.userId()));
+        int version = cipher.rotateDataKey(tenantId, requester.userId());
+        AdminAccess.noteDetail("data key rotated to version " + version);
+        return Map.of("tenant_id", tenantId, "current_version", version);
     }
 
     /** New key-encryption key; all data keys are re-wrapped under it (the data itself is not touched). */
@@ -97,6 +99,7 @@ class KeyAdminController {
         } catch (UnsupportedOperationException e) {
             throw MatrixException.invalidParam(e.getMessage());
         }
+        AdminAccess.noteDetail("KEK rotated to " + cipher.kekId() + ", " + count + " keys re-wrapped");
         return Map.of("kek_id", cipher.kekId(), "rewrapped_keys", count);
     }
 
@@ -110,7 +113,9 @@ class KeyAdminController {
             throw MatrixException.invalidParam("Shredding destroys all data of the tenant for good; "
                     + "repeat the tenant ID in \"confirm\"");
         }
-        return Map.of("tenant_id", tenantId, "shredded_versions", cipher.shred(tenantId, requester.userId()));
+        int shredded = cipher.shred(tenantId, requester.userId());
+        AdminAccess.noteDetail("shredded " + shredded + " data key version(s)");
+        return Map.of("tenant_id", tenantId, "shredded_versions", shredded);
     }
 
     private void requireKnownTenant(String tenantId) {

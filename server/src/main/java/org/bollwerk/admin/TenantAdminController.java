@@ -136,6 +136,7 @@ class TenantAdminController {
         access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
         existing(tenantId);
         TenantRoles.Role saved = roles.putRole(tenantId, role, strings(Json.parseObject(raw), "permissions"));
+        AdminAccess.noteDetail("permissions=" + saved.permissions());
         return Map.of("name", saved.name(), "permissions", saved.permissions(), "built_in", false);
     }
 

@@ -105,6 +105,7 @@ class TenantGroupAdminController {
             ids.add(id.asString());
         }
         groups.setSignInGroups(tenantId, ids);
+        AdminAccess.noteDetail("sign_in_groups=" + ids);
         return Map.of("sign_in_groups", groups.signInGroups(tenantId));
     }
 

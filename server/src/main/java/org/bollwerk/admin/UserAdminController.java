@@ -90,6 +90,7 @@ class UserAdminController {
         UserChange change = UserChange.parse(Json.parseObject(raw));
         var existing = accounts.user(id);
         requirePermissionsFor(requester, id, existing.orElse(null), change);
+        AdminAccess.noteDetail((existing.isEmpty() ? "created " : "") + auditDetail(change));
         if (existing.isEmpty()) {
             UserAccount created = create(id, change);
             return ResponseEntity.status(201).body(UserJson.user(created, profiles.of(id)));
@@ -115,6 +116,18 @@ class UserAdminController {
         if (change.displayName() != null || change.avatarUrl() != null) {
             access.requireForUser(requester, TenantRoles.USERS_MODIFY, userId);
         }
+    }
+
+    /** The requested changes for the audit trail: which fields, and the values that are no secret. */
+    private static String auditDetail(UserChange change) {
+        java.util.StringJoiner out = new java.util.StringJoiner(" ");
+        if (change.admin() != null) out.add("admin=" + change.admin());
+        if (change.locked() != null) out.add("locked=" + change.locked());
+        if (change.deactivated() != null) out.add("deactivated=" + change.deactivated());
+        if (change.password() != null) out.add("password=(new)");
+        if (change.displayName() != null) out.add("displayname");
+        if (change.avatarUrl() != null) out.add("avatar_url");
+        return out.toString();
     }
 
     private static String blankToNull(String value) {

@@ -43,22 +43,25 @@ public class AtRestCipher {
     private final Db db;
     private final DataKeyStore store;
     private final KeyEncryptionKey kek;
+    private final AuditKeyStore auditKeys;
     private final ConcurrentHashMap<String, TenantKeys> cache = new ConcurrentHashMap<>();
 
     /** A tenant's unwrapped keys: the version that encrypts new data, and all readable versions. */
     private record TenantKeys(int current, Map<Integer, SecretKey> versions, boolean shredded) {
     }
 
-    AtRestCipher(Db db, DataKeyStore store, BollwerkProperties props, KeysProperties keys) {
+    AtRestCipher(Db db, DataKeyStore store, AuditKeyStore auditKeys, BollwerkProperties props, KeysProperties keys) {
         this.db = db;
         this.store = store;
+        this.auditKeys = auditKeys;
         Path dataDir = props.dataDir().toAbsolutePath().normalize();
         Path file = keys.kekFile().isBlank() ? dataDir.resolve("keys").resolve("kek.key")
                 : Path.of(keys.kekFile()).toAbsolutePath().normalize();
         List<DataKeyStore.WrappedKey> existing = store.all();
+        List<AuditKeyStore.StoredKey> auditSigningKeys = auditKeys.all();
         this.kek = switch (keys.provider()) {
-            case "file" -> openKeyFile(file, dataDir, existing);
-            case "pkcs11" -> openPkcs11(keys.pkcs11(), file, existing);
+            case "file" -> openKeyFile(file, dataDir, existing, auditSigningKeys);
+            case "pkcs11" -> openPkcs11(keys.pkcs11(), file, existing, auditSigningKeys);
             default -> throw new IllegalStateException("Encryption at rest: bollwerk.keys.provider (BOLLWERK_KEYS_PROVIDER) "
                     + "must be 'file' or 'pkcs11'");
         };
@@ -68,15 +71,19 @@ public class AtRestCipher {
                 kek.source());
     }
 
-    private static KeyFileKek openKeyFile(Path file, Path dataDir, List<DataKeyStore.WrappedKey> existing) {
-        KeyFileKek fileKek = KeyFileKek.open(file, existing.isEmpty());
+    private static KeyFileKek openKeyFile(Path file, Path dataDir, List<DataKeyStore.WrappedKey> existing,
+                                          List<AuditKeyStore.StoredKey> auditSigningKeys) {
+        KeyFileKek fileKek = KeyFileKek.open(file, existing.isEmpty() && auditSigningKeys.isEmpty());
         if (!fileKek.present()) {
             throw new IllegalStateException("Encryption at rest: the " + fileKek.source() + " does not exist, but the database "
                     + "holds " + existing.size() + " data key(s) wrapped by KEK " + kekIds(existing)
                     + ". Restore the key file from your key backup (or point bollwerk.keys.kek-file at it). "
                     + "Bollwerk does not create a new key over existing data.");
         }
-        fileKek.settle(existing.stream().map(DataKeyStore.WrappedKey::kekId).collect(Collectors.toSet()));
+        Set<String> kekIdsInUse = existing.stream().map(DataKeyStore.WrappedKey::kekId)
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        auditSigningKeys.forEach(k -> kekIdsInUse.add(k.kekId()));
+        fileKek.settle(kekIdsInUse);
         if (file.startsWith(dataDir)) {
             log.warn("Encryption at rest: the key-encryption key is inside the data directory ({}); a copy of the data "
                     + "directory (backup, stolen disk) then includes the key. Move it elsewhere and set "
@@ -89,31 +96,38 @@ public class AtRestCipher {
      * The HSM key; created on the token only while no data key is wrapped by an HSM key. Data keys still
      * wrapped by a key file (a server moving from the file to an HSM) are re-wrapped into the HSM here.
      */
-    private Pkcs11Kek openPkcs11(KeysProperties.Pkcs11 config, Path file, List<DataKeyStore.WrappedKey> existing) {
+    private Pkcs11Kek openPkcs11(KeysProperties.Pkcs11 config, Path file, List<DataKeyStore.WrappedKey> existing,
+                                 List<AuditKeyStore.StoredKey> auditSigningKeys) {
         Pkcs11Kek hsm = Pkcs11Kek.open(config);
+        List<AuditKeyStore.StoredKey> auditInFile = auditSigningKeys.stream()
+                .filter(k -> !k.kekId().startsWith(Pkcs11Kek.ID_PREFIX)).toList();
+        boolean auditInHsm = auditSigningKeys.size() > auditInFile.size();
         List<DataKeyStore.WrappedKey> live = existing.stream().filter(k -> k.wrapped() != null).toList();
         List<DataKeyStore.WrappedKey> inHsm = live.stream().filter(k -> k.kekId().startsWith(Pkcs11Kek.ID_PREFIX)).toList();
         List<DataKeyStore.WrappedKey> inFile = live.stream().filter(k -> !k.kekId().startsWith(Pkcs11Kek.ID_PREFIX)).toList();
         if (!hsm.present()) {
-            if (!inHsm.isEmpty()) {
+            if (!inHsm.isEmpty() || auditInHsm) {
                 throw new IllegalStateException("Encryption at rest: the " + hsm.source() + " does not exist, but the "
                         + "database holds " + inHsm.size() + " data key(s) wrapped by HSM KEK " + kekIds(inHsm)
                         + ". Check the slot, token and key label, or restore the token from its backup. "
                         + "Bollwerk does not create a new key over existing data; nothing was changed.");
             }
-            KeyFileKek legacy = inFile.isEmpty() ? null : requireKeyFile(file, inFile, hsm);
+            boolean move = !inFile.isEmpty() || !auditInFile.isEmpty();
+            KeyFileKek legacy = move ? requireKeyFile(file, inFile, auditInFile, hsm) : null;
             hsm.create();
             log.info("Encryption at rest: created the key-encryption key {} in the {}", hsm.currentId(), hsm.source());
-            if (legacy != null) moveIntoHsm(legacy, hsm, inFile);
-        } else if (!inFile.isEmpty()) {
-            moveIntoHsm(requireKeyFile(file, inFile, hsm), hsm, inFile);
+            if (legacy != null) moveIntoHsm(legacy, hsm, inFile, auditInFile);
+        } else if (!inFile.isEmpty() || !auditInFile.isEmpty()) {
+            moveIntoHsm(requireKeyFile(file, inFile, auditInFile, hsm), hsm, inFile, auditInFile);
         }
         return hsm;
     }
 
-    private static KeyFileKek requireKeyFile(Path file, List<DataKeyStore.WrappedKey> inFile, Pkcs11Kek hsm) {
+    private static KeyFileKek requireKeyFile(Path file, List<DataKeyStore.WrappedKey> inFile,
+                                             List<AuditKeyStore.StoredKey> auditInFile, Pkcs11Kek hsm) {
         KeyFileKek legacy = KeyFileKek.open(file, false);
-        if (!legacy.present() || inFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))) {
+        if (!legacy.present() || inFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))
+                || auditInFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))) {
             throw new IllegalStateException("Encryption at rest: " + inFile.size() + " data key(s) are wrapped by KEK "
                     + kekIds(inFile) + ", which is not the " + hsm.source() + ". To move them into the HSM, the "
                     + legacy.source() + " must hold that key. Nothing was changed.");
@@ -121,8 +135,12 @@ public class AtRestCipher {
         return legacy;
     }
 
-    /** Re-wraps data keys from the key file into the HSM in one transaction (the data is not touched). */
-    private void moveIntoHsm(KeyFileKek legacy, Pkcs11Kek hsm, List<DataKeyStore.WrappedKey> keys) {
+    /**
+     * Re-wraps data keys and the audit signing key from the key file into the HSM in one transaction
+     * (the data is not touched).
+     */
+    private void moveIntoHsm(KeyFileKek legacy, Pkcs11Kek hsm, List<DataKeyStore.WrappedKey> keys,
+                             List<AuditKeyStore.StoredKey> auditInFile) {
         int moved = db.write(() -> {
             int n = 0;
             for (DataKeyStore.WrappedKey k : keys) {
@@ -134,6 +152,18 @@ public class AtRestCipher {
                             + " cannot be unwrapped with the " + legacy.source() + ". Nothing was changed.", e);
                 }
                 store.rewrap(k.tenantId(), k.version(), hsm.wrap(raw, wrapAad(k.tenantId(), k.version())), hsm.currentId());
+                java.util.Arrays.fill(raw, (byte) 0);
+                n++;
+            }
+            for (AuditKeyStore.StoredKey k : auditInFile) {
+                byte[] raw;
+                try {
+                    raw = legacy.unwrap(k.kekId(), k.wrapped(), auditKeyAad(k.keyId()));
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("Encryption at rest: the audit signing key " + k.keyId()
+                            + " cannot be unwrapped with the " + legacy.source() + ". Nothing was changed.", e);
+                }
+                auditKeys.rewrap(k.keyId(), hsm.wrap(raw, auditKeyAad(k.keyId())), hsm.currentId());
                 java.util.Arrays.fill(raw, (byte) 0);
                 n++;
             }
@@ -277,6 +307,12 @@ public class AtRestCipher {
                     java.util.Arrays.fill(raw, (byte) 0);
                     n++;
                 }
+                for (AuditKeyStore.StoredKey k : auditKeys.all()) {
+                    byte[] raw = unwrapSecret(k.kekId(), k.wrapped(), auditKeyAad(k.keyId()), "audit key " + k.keyId());
+                    auditKeys.rewrap(k.keyId(), kek.wrapWith(next, raw, auditKeyAad(k.keyId())), next);
+                    java.util.Arrays.fill(raw, (byte) 0);
+                    n++;
+                }
                 return n;
             });
         } catch (RuntimeException e) {
@@ -295,6 +331,30 @@ public class AtRestCipher {
         audit.warn("key-shred tenant={} versions={} by={}: the tenant's encrypted data is now unreadable", tenantId,
                 count, actor);
         return count;
+    }
+
+    // ---- other secrets the KEK wraps (the audit signing key)
+
+    byte[] wrapSecret(byte[] raw, byte[] aad) {
+        return kek.wrap(raw, aad);
+    }
+
+    byte[] unwrapSecret(String kekId, byte[] wrapped, byte[] aad, String what) {
+        if (!kek.knows(kekId)) {
+            throw new IllegalStateException("Encryption at rest: wrong key-encryption key. The " + kek.source()
+                    + " holds KEK " + kek.currentId() + ", but " + what + " is wrapped by KEK " + kekId
+                    + ". Restore the matching key file; nothing was changed.");
+        }
+        try {
+            return kek.unwrap(kekId, wrapped, aad);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Encryption at rest: " + what + " cannot be unwrapped with the "
+                    + kek.source() + " (wrong or damaged key, or altered database). Nothing was changed.", e);
+        }
+    }
+
+    static byte[] auditKeyAad(String keyId) {
+        return ("bollwerk audit signing key|" + keyId).getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- internals

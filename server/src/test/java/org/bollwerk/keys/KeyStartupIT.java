@@ -21,7 +21,10 @@ class KeyStartupIT {
         List<String> props = new ArrayList<>(List.of("bollwerk.data-dir=" + dataDir, "server.port=0",
                 "bollwerk.rate-limit.enabled=false"));
         props.addAll(List.of(more));
-        return new SpringApplicationBuilder(BollwerkApplication.class).properties(props.toArray(String[]::new)).run();
+        // server.port also as an argument: application.properties (SERVER_PORT, default 8008) outranks default
+        // properties, and 8008 may be taken on a shared machine
+        return new SpringApplicationBuilder(BollwerkApplication.class).properties(props.toArray(String[]::new))
+                .run("--server.port=0");
     }
 
     /** On PostgreSQL every context gets a fresh schema; a restart must reuse the first one. */
