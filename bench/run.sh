@@ -134,6 +134,7 @@ pg() { PGPASSWORD=$PG_PASSWORD psql -X -q -t -A -h "$PG_HOST" -p "$PG_PORT" -U "
 
 ADMIN_PW="bench-admin-$RANDOM$RANDOM"
 FILES=()
+FAILED=()
 DURABILITY=()
 FSYNC_RATE=
 RUN_START=$(date +%s)
@@ -150,7 +151,8 @@ for db in "${DBS[@]}"; do
   extra=()
   if [[ ",$scen," == *,idle,* ]]; then
     # Tomcat's default max-connections (8192) would cap the held long-polls: raised for this scenario only
-    envs+=(SERVER_TOMCAT_MAXCONNECTIONS="$IDLE_MAX_CONNECTIONS")
+    # and the long-poll limit raised to 5 min, so none of them times out while the others are still being opened
+    envs+=(SERVER_TOMCAT_MAXCONNECTIONS="$IDLE_MAX_CONNECTIONS" BOLLWERK_SYNC_MAX_TIMEOUT_MS=300000)
     extra+=(--idle-connections "$IDLE_CONNECTIONS" --server-max-connections "$IDLE_MAX_CONNECTIONS")
   fi
   if [ "$db" = postgresql ]; then
@@ -186,13 +188,14 @@ for db in "${DBS[@]}"; do
   sleep 5  # idle: let start-up work settle before the idle RSS reading
   out="$RESULTS/$RUN_ID-$db-$gname.json"
   # shellcheck disable=SC2086
+  # a failing scenario group is reported and the next one still runs
   "$JAVA" -cp "$BENCH_CP" org.bollwerk.bench.Bench run --base-url "http://127.0.0.1:$PORT" \
     --admin-user admin --admin-password "$ADMIN_PW" --server-pid "$SERVER_PID" --scenarios "$scen" \
     --repeats "$REPEATS" --senders "$SENDERS" --prewarm "${BENCH_PREWARM:-0}" --out "$out" \
     --meta "database=$( [ "$db" = sqlite ] && echo SQLite || echo PostgreSQL)" --meta "durability=$dur" \
     --meta "commit=$COMMIT" --meta "fsyncs_per_s=$FSYNC_RATE" --meta "rate_limit=disabled" \
     --meta "server_jvm_opts=${BENCH_SERVER_JVM_OPTS:-defaults}" --meta "fd_limit=$FD_LIMIT" \
-    "${extra[@]}" ${BENCH_ARGS:-}
+    "${extra[@]}" ${BENCH_ARGS:-} || { echo "bench: scenario group $scen on $db FAILED (see above); continuing" >&2; FAILED+=("$db:$scen"); cleanup; continue; }
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "bench: the server (pid $SERVER_PID) was gone before the end of the run; see $log" >&2; exit 1
   fi
@@ -227,6 +230,7 @@ SECTION="$RESULTS/$RUN_ID-summary.md"
   echo "  benchmark server (\`BOLLWERK_RATE_LIMIT_ENABLED=false\`); fresh data directory / PostgreSQL schema per database"
   echo "  and scenario group; open-file limit (\`ulimit -n\`) $FD_LIMIT; the whole run took $((RUN_SECONDS / 60)) min $((RUN_SECONDS % 60)) s"
   echo
+  [ ${#FAILED[@]} -gt 0 ] && echo "- **Failed scenario groups** (no figures): ${FAILED[*]}" && echo
   echo "$TABLES"
 } > "$SECTION"
 cat "$SECTION"

@@ -92,16 +92,22 @@ final class IdleScenario {
             }));
         }
         double openSeconds = (System.nanoTime() - t0) / 1e9;
-        // settle: wait until the server's count of established connections stops growing (max 20 s)
+        // settle: every request first builds an (empty) sync response, then parks. Held = the server's ESTABLISHED
+        // sockets stop growing and its CPU use drops to near idle (all parked), at most 120 s.
         int est = established(port);
-        for (int k = 0; k < 40; k++) {
-            Thread.sleep(500);
+        long settleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long cpuPrev = Bench.ProcStatus.cpuNanos(serverPid);
+        int quiet = 0;
+        while (System.nanoTime() < settleEnd && quiet < 2) {
+            Thread.sleep(2_000);
             int now = established(port);
-            if (now == est && k >= 4) {
-                break;
-            }
+            long cpu = Bench.ProcStatus.cpuNanos(serverPid);
+            boolean idleCpu = serverPid == null || cpu - cpuPrev < 200_000_000L;  // < 0.1 core over 2 s
+            quiet = now == est && idleCpu ? quiet + 1 : 0;
             est = now;
+            cpuPrev = cpu;
         }
+        o.put("settled", quiet >= 2);
         long answeredEarly = held.stream().filter(CompletableFuture::isDone).count();
         long rssHeld = serverPid == null ? -1 : Bench.ProcStatus.kib(serverPid, "VmRSS");
         long threadsHeld = serverPid == null ? -1 : Bench.ProcStatus.kib(serverPid, "Threads");
@@ -110,10 +116,18 @@ final class IdleScenario {
 
         // wake them all: one message in the room every account is in
         long w0 = System.nanoTime();
-        owner.sendPlainText(room, "wake-" + System.nanoTime(), "wake up");
+        try {
+            MatrixClient.RawResponse sent = owner.withHttp(MatrixClient.newHttpClient())
+                    .callRaw("PUT", "/_matrix/client/v3/rooms/" + MatrixClient.enc(room) + "/send/m.room.message/wake"
+                            + System.nanoTime(), "{\"msgtype\":\"m.text\",\"body\":\"wake up\"}"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII), Duration.ofSeconds(120));
+            o.put("wake_send_status", sent.status());
+        } catch (IOException e) {
+            o.put("wake_send_error", e.toString());
+        }
         int answered = 0;
         int answeredOk = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         for (CompletableFuture<HttpResponse<byte[]>> f : held) {
             try {
                 HttpResponse<byte[]> r = f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -67,7 +67,7 @@ final class MultiUser {
             List<MatrixClient> users = Accounts.create(admin, http, baseUrl, accounts, runTag + "i", 4);
             int port = URI.create(baseUrl).getPort();
             IdleScenario idle = new IdleScenario(users, a.getInt("idle-connections", 20_000), a.getInt("idle-hosts", 4),
-                    a.getInt("idle-open-rate", 2_000), a.getInt("idle-timeout", 60_000), port);
+                    a.getInt("idle-open-rate", 500), a.getInt("idle-timeout", 300_000), port);
             ObjectNode o = idle.run(pid);
             o.put("server_max_connections", a.get("server-max-connections", "default"));
             result.set("idle", o);
