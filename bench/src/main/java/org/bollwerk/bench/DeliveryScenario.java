@@ -80,6 +80,7 @@ final class DeliveryScenario {
             s.close();
             ObjectNode o = s.summary(sendingNanos);
             o.put("target_msg_per_s", rate);
+            o.put("schedule_seconds", seconds);
             o.put("all_room_msg_per_s", allPerSecond);
             o.put("large_room_share", largeShare);
             if (cpu0 >= 0) {

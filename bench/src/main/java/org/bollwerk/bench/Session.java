@@ -47,6 +47,7 @@ final class Session implements AutoCloseable {
     final AtomicInteger syncErrors = new AtomicInteger();
     final AtomicInteger sendErrors = new AtomicInteger();
     final AtomicInteger overflow = new AtomicInteger();
+    final AtomicInteger aborted = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile String firstError;
 
@@ -162,7 +163,11 @@ final class Session implements AutoCloseable {
         } catch (IOException e) {
             error("send: " + e);
         } catch (InterruptedException e) {
+            // the run is stopping: an aborted send is neither an error nor expected anywhere
             Thread.currentThread().interrupt();
+            state.set(id, FAILED);
+            aborted.incrementAndGet();
+            return false;
         }
         state.set(id, FAILED);
         sendErrors.incrementAndGet();
@@ -266,6 +271,9 @@ final class Session implements AutoCloseable {
         o.put("delivery_p50_ms", Stats.percentileMs(d, 50));
         o.put("delivery_p99_ms", Stats.percentileMs(d, 99));
         o.put("delivery_max_ms", Stats.percentileMs(d, 100));
+        if (aborted.get() > 0) {
+            o.put("sends_aborted_at_stop", aborted.get());
+        }
         if (overflow.get() > 0) {
             o.put("messages_not_sent_capacity", overflow.get());
         }
