@@ -38,6 +38,7 @@ public final class Bench {
         switch (cmd) {
             case "run" -> run(a);
             case "report" -> System.out.print(Report.markdown(a.positional()));
+            case "storage" -> storage(a);
             default -> {
                 usage();
                 System.exit(2);
@@ -61,6 +62,9 @@ public final class Bench {
     private static void run(Args a) throws Exception {
         String baseUrl = a.get("base-url", "http://127.0.0.1:8008");
         Set<String> scenarios = Set.of(a.get("scenarios", "send,latency").split(","));
+        if (!Set.of("send", "latency", "delivery", "capacity", "footprint", "idle", "sync").containsAll(scenarios)) {
+            throw new IllegalArgumentException("unknown scenario in " + scenarios);
+        }
         int repeats = a.getInt("repeats", 3);
         int warmup = a.getInt("warmup", 100);
         int messages = a.getInt("messages", 500);
@@ -75,6 +79,7 @@ public final class Bench {
         result.put("tool", "bollwerk-bench");
         result.put("started", Instant.now().toString());
         result.put("base_url", baseUrl);
+        result.put("scenarios", String.join(",", new java.util.TreeSet<>(scenarios)));
         ObjectNode meta = result.putObject("meta");
         a.meta().forEach(meta::put);
         ObjectNode rss = result.putObject("rss");
@@ -83,14 +88,15 @@ public final class Bench {
             rss.put("idle_after_start_kib", ProcStatus.kib(pid, "VmRSS"));
         }
 
-        int needed = 2 + (manyUsers ? concurrency : 0);
-        List<MatrixClient> users = users(a, http, baseUrl, needed, runTag);
-        MatrixClient sender = users.get(0);
-        MatrixClient receiver = users.get(1);
+        boolean pair = scenarios.contains("send") || scenarios.contains("latency");
+        int needed = pair ? 2 + (manyUsers ? concurrency : 0) : 0;
+        List<MatrixClient> users = needed > 0 ? users(a, http, baseUrl, needed, runTag) : List.of();
+        MatrixClient sender = pair ? users.get(0) : null;
+        MatrixClient receiver = pair ? users.get(1) : null;
         System.err.printf("bench: %d users logged in at %s (tag %s)%n", users.size(), baseUrl, runTag);
 
         int prewarm = a.getInt("prewarm", 0);
-        if (prewarm > 0) {
+        if (prewarm > 0 && pair) {
             // JIT warm-up of server and load generator before any measured phase (not part of the public workload)
             List<MatrixClient> others = manyUsers ? users.subList(2, 2 + concurrency) : List.of();
             ObjectNode pw = new SendScenario(sender, others, 0, prewarm / 2, concurrency, runTag + "pw", pid).runOnce(0);
@@ -137,6 +143,7 @@ public final class Bench {
             lat.set("median", medians(reps, List.of(""), List.of("p50_ms", "p99_ms", "max_ms", "send_p50_ms"),
                     List.of("lost", "duplicated", "out_of_order", "sync_errors", "send_errors")));
         }
+        MultiUser.run(a, scenarios, result, http, baseUrl, runTag, pid, repeats);
         if (pid != null) {
             rss.put("after_runs_kib", ProcStatus.kib(pid, "VmRSS"));
             rss.put("peak_kib", ProcStatus.kib(pid, "VmHWM"));
@@ -147,8 +154,19 @@ public final class Bench {
         System.err.println("bench: results written to " + out);
     }
 
+    /** {@code storage --jdbc-url URL [--db-user U --db-password P] [--rows 2000] [--batches 1,10] --into FILE.json} */
+    private static void storage(Args a) throws Exception {
+        int[] batches = java.util.Arrays.stream(a.get("batches", "1,10").split(",")).mapToInt(Integer::parseInt).toArray();
+        ObjectNode limit = StorageLimit.run(a.require("jdbc-url"), a.get("db-user", null), a.get("db-password", null),
+                a.getInt("rows", 2000), batches);
+        Path into = Path.of(a.require("into"));
+        ObjectNode result = (ObjectNode) MatrixClient.JSON.readTree(into.toFile());
+        result.set("storage_limit", limit);
+        MatrixClient.JSON.writerWithDefaultPrettyPrinter().writeValue(into.toFile(), result);
+    }
+
     /** Medians over the repeats of numeric fields; sums of the counters. */
-    private static ObjectNode medians(ArrayNode reps, List<String> groups, List<String> fields, List<String> counters) {
+    static ObjectNode medians(ArrayNode reps, List<String> groups, List<String> fields, List<String> counters) {
         ObjectNode m = MatrixClient.JSON.createObjectNode();
         for (String g : groups) {
             ObjectNode target = g.isEmpty() ? m : m.putObject(g);
@@ -168,7 +186,7 @@ public final class Bench {
         return m;
     }
 
-    private static List<MatrixClient> users(Args a, HttpClient http, String baseUrl, int needed, String runTag)
+    static List<MatrixClient> users(Args a, HttpClient http, String baseUrl, int needed, String runTag)
             throws IOException {
         List<String[]> creds = new ArrayList<>();
         if (a.has("users")) {
@@ -280,6 +298,10 @@ public final class Bench {
 
         int getInt(String k, int def) {
             return has(k) ? Integer.parseInt(opts.get(k)) : def;
+        }
+
+        double getDouble(String k, double def) {
+            return has(k) ? Double.parseDouble(opts.get(k)) : def;
         }
     }
 }

@@ -164,6 +164,81 @@ final class MatrixClient {
         return call("GET", q.toString(), null, Duration.ofMillis(timeoutMs + 30_000));
     }
 
+    /** Raw answer of a call: status, body bytes and when they were fully received (System.nanoTime). */
+    record RawResponse(int status, byte[] body, long receivedNanos) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /** A call whose body is sent and returned as bytes, so the hot paths of the load generator build no JSON trees. */
+    RawResponse callRaw(String method, String path, byte[] body, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + accessToken);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new RawResponse(r.statusCode(), r.body(), System.nanoTime());
+    }
+
+    /** {@code m.text} message whose body is plain ASCII without quotes or backslashes (no JSON escaping needed). */
+    RawResponse sendPlainText(String roomId, String txnId, String asciiBody) throws IOException, InterruptedException {
+        byte[] json = ("{\"msgtype\":\"m.text\",\"body\":\"" + asciiBody + "\"}").getBytes(StandardCharsets.US_ASCII);
+        return callRaw("PUT", "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + enc(txnId), json,
+                Duration.ofSeconds(60));
+    }
+
+    /** {@code GET /sync} with a stored filter ID; the body is left unparsed. */
+    RawResponse syncRaw(String since, long timeoutMs, String filterId) throws IOException, InterruptedException {
+        StringBuilder q = new StringBuilder("/_matrix/client/v3/sync?timeout=").append(timeoutMs);
+        if (since != null) {
+            q.append("&since=").append(enc(since));
+        }
+        if (filterId != null) {
+            q.append("&filter=").append(enc(filterId));
+        }
+        return callRaw("GET", q.toString(), null, Duration.ofMillis(timeoutMs + 60_000));
+    }
+
+    /** Uploads a filter ({@code POST /user/{userId}/filter}); returns its ID. */
+    String uploadFilter(String filterJson) {
+        JsonNode f = JSON.readTree(filterJson);
+        return expectOk("filter", call("POST", "/_matrix/client/v3/user/" + enc(userId) + "/filter", f))
+                .path("filter_id").asString();
+    }
+
+    /** The same account and access token over another HTTP client (e.g. one per scenario, closed afterwards). */
+    MatrixClient withHttp(HttpClient other) {
+        MatrixClient c = new MatrixClient(other, baseUrl);
+        c.accessToken = accessToken;
+        c.userId = userId;
+        return c;
+    }
+
+    /** The same account and token against another base URL (e.g. 127.0.0.2: more loopback source ports). */
+    MatrixClient withBaseUrl(String otherBaseUrl) {
+        MatrixClient c = new MatrixClient(http, otherBaseUrl);
+        c.accessToken = accessToken;
+        c.userId = userId;
+        return c;
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    String accessToken() {
+        return accessToken;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
     JsonNode expectSync(String since, long timeoutMs, String filterJson) {
         return expectOk("sync", sync(since, timeoutMs, filterJson));
     }

@@ -37,6 +37,7 @@ final class Report {
         }
         md.append(String.join("; ", dur)).append(".\n\n");
 
+        if (any(runs, "send")) {
         md.append("**Scenario 1 — single-room send** (medians of ").append(repeats(runs, "send"))
                 .append(" repeats, each in a fresh `private_chat` room after ")
                 .append(first(runs, "send", "warmup")).append(" warm-up messages; ")
@@ -94,6 +95,8 @@ final class Report {
         }
         md.append("\n");
 
+        }
+        if (any(runs, "latency")) {
         md.append("**Scenario 2 — send-to-receive latency** through a waiting `/sync?timeout=30000` of a second "
                 + "member (one message at a time, each awaited; medians of the repeats)\n\n");
         md.append("| database | messages × repeats | p50 ms | p99 ms | max ms | send p50 ms | lost | duplicated | out of order |\n");
@@ -113,11 +116,15 @@ final class Report {
                     .append(m.path("out_of_order_total").asLong()).append(" |\n");
         }
 
-        md.append("\n**Footprint — server RSS** (VmRSS / VmHWM from `/proc/<pid>/status`)\n\n");
-        md.append("| database | idle after start | after the runs | peak (VmHWM) |\n|---|---:|---:|---:|\n");
+        }
+        ReportScenarios.append(md, runs);
+        md.append("\n**Footprint — server RSS** (VmRSS / VmHWM from `/proc/<pid>/status`; one fresh server per "
+                + "scenario group)\n\n");
+        md.append("| database | scenarios | idle after start | after the runs | peak (VmHWM) |\n|---|---|---:|---:|---:|\n");
         for (JsonNode r : runs) {
             JsonNode rss = r.path("rss");
-            md.append("| ").append(label(r)).append(" | ").append(mib(rss.path("idle_after_start_kib")))
+            md.append("| ").append(label(r)).append(" | ").append(r.path("scenarios").asString("?")).append(" | ")
+                    .append(mib(rss.path("idle_after_start_kib")))
                     .append(" | ").append(mib(rss.path("after_runs_kib"))).append(" | ")
                     .append(mib(rss.path("peak_kib"))).append(" |\n");
         }
@@ -126,7 +133,11 @@ final class Report {
         return md.toString();
     }
 
-    private static String label(JsonNode r) {
+    private static boolean any(List<JsonNode> runs, String scenario) {
+        return runs.stream().anyMatch(r -> r.has(scenario));
+    }
+
+    static String label(JsonNode r) {
         return r.path("meta").path("database").asString("?");
     }
 
@@ -151,19 +162,19 @@ final class Report {
         return runs.isEmpty() ? "?" : runs.get(0).path(scenario).path(field).asString("?");
     }
 
-    private static String n0(JsonNode v) {
+    static String n0(JsonNode v) {
         return v.isNumber() ? String.format(Locale.ROOT, "%,.0f", v.asDouble()) : "–";
     }
 
-    private static String n1(JsonNode v) {
+    static String n1(JsonNode v) {
         return v.isNumber() ? String.format(Locale.ROOT, "%.1f", v.asDouble()) : "–";
     }
 
-    private static String n2(JsonNode v) {
+    static String n2(JsonNode v) {
         return v.isNumber() && v.asDouble() >= 0 ? String.format(Locale.ROOT, "%.2f", v.asDouble()) : "–";
     }
 
-    private static String mib(JsonNode kib) {
+    static String mib(JsonNode kib) {
         return kib.isNumber() && kib.asLong() >= 0 ? String.format(Locale.ROOT, "%.0f MiB", kib.asLong() / 1024.0) : "–";
     }
 }
