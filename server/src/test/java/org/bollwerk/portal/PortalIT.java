@@ -239,6 +239,28 @@ class PortalIT extends PortalTestBase {
     }
 
     @Test
+    void theAuditPageSearchesAndOperatorsVerifyTheChainThere() {
+        String admin = newUser("auditsearcher", true);
+        PortalClient client = new PortalClient(port);
+        client.open("/admin/login");
+        signInAndEnrol(client, admin);
+        client.open("/admin/audit");
+        String byMe = client.open("/admin/audit?actor=" + PortalClient.path(admin) + "&action=read+audit&outcome=ok").body();
+        assertThat(byMe).contains("portal read audit log", admin);
+        String byNobody = client.open("/admin/audit?actor=" + PortalClient.path("@nobody:localhost") + "&action=read+audit").body();
+        assertThat(byNobody).doesNotContain("portal read audit log");
+        String future = client.open("/admin/audit?from=2999-01-01").body();
+        assertThat(future).doesNotContain("portal read audit log");
+
+        PortalClient.Page verified = client.submit("/admin/audit/verify", Map.of());
+        assertThat(verified.body()).contains("id=\"verification\"", "Chain intact");
+        assertThat(auditOf(admin)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("portal verify audit log");
+            assertThat(e.outcome()).isEqualTo("ok");
+        });
+    }
+
+    @Test
     void speaksGermanWhenTheBrowserAsksOrTheSwitchSaysSo() {
         PortalClient client = new PortalClient(port).language("de-DE,de;q=0.9");
         assertThat(client.open("/admin/login").body()).contains("Passwort", "lang=\"de\"");
