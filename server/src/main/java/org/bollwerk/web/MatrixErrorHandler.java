@@ -6,6 +6,8 @@ import org.bollwerk.matrix.MatrixException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -77,6 +79,18 @@ class MatrixErrorHandler {
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<Map<String, Object>> tooLarge() {
         return error(ErrCode.M_TOO_LARGE, 413, "Request too large");
+    }
+
+    /**
+     * No database connection in time: every pooled connection busy (a burst of requests) or the database
+     * unreachable (a failover). 503 with Retry-After tells clients and the load balancer to come back soon;
+     * nothing was changed, and it is not a bug worth a stack trace in the log.
+     */
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ResponseEntity<Map<String, Object>> databaseUnavailable(DataAccessResourceFailureException e, HttpServletRequest request) {
+        log.warn("No database connection for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(Map.of("errcode", ErrCode.M_UNKNOWN.name(), "error", "The server is busy; try again shortly"));
     }
 
     @ExceptionHandler(Exception.class)
