@@ -9,7 +9,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -111,6 +110,10 @@ class PortalBrowserIT extends PortalTestBase {
         String log = browser.findElement(By.id("audit")).getText();
         screenshot("audit");
         assertThat(log).contains("portal lock user").contains("portal create user").contains(userId).contains(admin);
+
+        // an operator checks the hash chain from the page
+        clickAndWait(By.id("verify"));
+        assertThat(browser.findElement(By.id("verification")).getText()).contains("Chain intact");
     }
 
     private void signInWithPassword(String userId) {
@@ -130,11 +133,20 @@ class PortalBrowserIT extends PortalTestBase {
         }
     }
 
-    /** Clicks and waits until the page it leads to has replaced the current one. */
+    /**
+     * Clicks and waits until the page it leads to has replaced the current one: the old document carries a
+     * marker that a newly loaded document does not have. (Waiting for the old element to go stale is not
+     * reliable: ChromeDriver sometimes answers "Node with given id does not belong to the document"
+     * instead of a stale-element error while the old page is torn down.)
+     */
     private void clickAndWait(By what) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        js.executeScript("window.bollwerkOldPage = true");
         browser.findElement(what).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(b -> Boolean.TRUE.equals(js.executeScript(
+                        "return window.bollwerkOldPage === undefined && document.readyState === 'complete'")));
     }
 
     private void type(String id, String text) {
