@@ -1,5 +1,6 @@
 package org.bollwerk.audit;
 
+import org.bollwerk.cluster.JobLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -8,22 +9,28 @@ import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
+
 /**
  * Every {@code bollwerk.audit.checkpoint-interval}: a signed checkpoint of the chain head, then retention.
- * Both are idempotent, so several nodes running this on one database do no harm. At start, refuses an audit
- * retention shorter than the message retention: the record of what was done to messages must outlive them.
+ * Both are idempotent, so two nodes doing it at once would do no harm; a job lease still lets one node at a
+ * time do the work. At start, refuses an audit retention shorter than the message retention: the record of
+ * what was done to messages must outlive them.
  */
 @Component
 class AuditMaintenance implements SchedulingConfigurer {
     /** The message retention setting this is checked against (set by the retention feature, if any). */
     static final String MESSAGE_RETENTION = "bollwerk.retention.messages-days";
     private static final Logger log = LoggerFactory.getLogger(AuditMaintenance.class);
+    private static final Duration LEASE_TTL = Duration.ofMinutes(5);
     private final AuditTrail trail;
     private final AuditProperties props;
+    private final JobLease lease;
 
-    AuditMaintenance(AuditTrail trail, AuditProperties props, Environment env) {
+    AuditMaintenance(AuditTrail trail, AuditProperties props, JobLease lease, Environment env) {
         this.trail = trail;
         this.props = props;
+        this.lease = lease;
         validate(props, env);
     }
 
@@ -43,7 +50,8 @@ class AuditMaintenance implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::run, props.checkpointInterval(), props.checkpointInterval()));
+        registrar.addFixedDelayTask(new FixedDelayTask(() -> lease.runExclusively("audit-maintenance", LEASE_TTL, this::run),
+                props.checkpointInterval(), props.checkpointInterval()));
     }
 
     void run() {
