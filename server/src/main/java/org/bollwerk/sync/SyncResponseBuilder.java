@@ -98,14 +98,25 @@ class SyncResponseBuilder {
             if (filter.accountData().matches(null, entry.type(), user, false)) global.add(event(entry));
         }
         body.put("account_data", Map.of("events", global));
+        if (since != null) {
+            // Presence that changed in the window, of users who share a room (or the user's own), even when those
+            // rooms had nothing else new: going offline is news by itself.
+            Set<String> changed = presence.changedBetween(from, upTo);
+            if (!changed.isEmpty()) {
+                Set<String> sharing = rooms.usersSharingRoomWith(user);
+                for (String other : changed) if (other.equals(user) || sharing.contains(other)) presenceUsers.add(other);
+            }
+        }
         List<ObjectNode> presenceEvents = presenceUsers.isEmpty() ? List.of()
                 : presence.presenceEvents(presenceUsers, from, upTo).stream()
                 .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
         body.put("presence", Map.of("events", presenceEvents));
         E2eeSync.Part keys = e2ee.forSync(user, requester.deviceId(), since == null ? null : from, upTo);
         body.putAll(keys.fields());
+        // Presence alone does not end a long-poll: it rides along with the next news or the poll's timeout, so
+        // people coming and going do not make every co-member's client spin a round trip each time.
         boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
-                || !presenceEvents.isEmpty() || keys.hasContent();
+                || keys.hasContent();
         return new Result(body, hasContent);
     }
 

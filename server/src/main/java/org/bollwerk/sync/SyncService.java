@@ -45,8 +45,10 @@ class SyncService {
     Map<String, Object> sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
                              String setPresence) {
         SyncFilter filter = filters.forSync(requester.userId(), filterParam);
-        if (setPresence != null) presence.setFromSync(requester.userId(), setPresence);
         StreamToken from = since == null ? null : StreamToken.parse(since);
+        // After every check that can refuse the request. Omitted set_presence means online (spec); it also tells
+        // the presence timeout that this user's app is alive.
+        presence.setFromSync(requester.userId(), setPresence);
         // catchUp: a token from another node may be ahead of this node's watermark but committed (issue 9).
         if (from != null && from.position() > notifier.catchUp(from.position())) {
             from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip

@@ -22,13 +22,17 @@ public class PresenceService {
     static final int MAX_STATUS_LENGTH = 1024;
     /** A user counts as currently active for this long after their last activity. */
     static final long ACTIVE_WINDOW_MS = 5 * 60_000L;
+    /** Presence changes looked at per incremental sync: a long gap shows the newest ones, not all. */
+    static final int MAX_CHANGES_PER_SYNC = 1000;
 
     private final Db db;
     private final PresenceStore store;
+    private final PresenceLiveness liveness;
 
-    PresenceService(Db db, PresenceStore store) {
+    PresenceService(Db db, PresenceStore store, PresenceLiveness liveness) {
         this.db = db;
         this.store = store;
+        this.liveness = liveness;
     }
 
     /** A user's presence as the status endpoint returns it. */
@@ -43,6 +47,7 @@ public class PresenceService {
         String state = setPresence == null ? "online" : setPresence;
         if (!STATES.contains(state)) throw MatrixException.invalidParam("set_presence must be online, offline or unavailable");
         if (state.equals("offline")) return;
+        liveness.seen(userId);
         Optional<PresenceStore.Row> current = store.row(userId);
         if (current.isPresent() && current.get().state().equals(state)) return;
         db.write(() -> {
@@ -67,6 +72,17 @@ public class PresenceService {
         });
     }
 
+    /** Sets an online or unavailable user offline when they still show no sign of life since {@code cutoff}. */
+    void expire(String userId, long cutoff) {
+        db.write(() -> {
+            if (!store.stillStale(userId, cutoff)) return;
+            Optional<PresenceStore.Row> now = store.row(userId);
+            store.upsert(userId, "offline", now.map(PresenceStore.Row::statusMsg).orElse(null),
+                    now.map(PresenceStore.Row::lastActiveTs).orElse(System.currentTimeMillis()), db.nextPosition());
+            db.wakeAfterCommit("user:" + userId);
+        });
+    }
+
     private void write(String userId, String state, String statusMsg) {
         store.upsert(userId, state, statusMsg, System.currentTimeMillis(), db.nextPosition());
         db.wakeAfterCommit("user:" + userId);
@@ -78,6 +94,11 @@ public class PresenceService {
                 .map(row -> new Status(row.state(), row.statusMsg(), Math.max(0, now - row.lastActiveTs()),
                         isActive(row, now)))
                 .orElse(new Status("offline", null, null, false));
+    }
+
+    /** Users whose presence changed in (fromExclusive, toInclusive]; a bounded number, most recent changes last. */
+    public Set<String> changedBetween(long fromExclusive, long toInclusive) {
+        return new java.util.LinkedHashSet<>(store.changedUsers(fromExclusive, toInclusive, MAX_CHANGES_PER_SYNC));
     }
 
     /** {@code m.presence} events of those users whose presence changed in (fromExclusive, toInclusive]. */

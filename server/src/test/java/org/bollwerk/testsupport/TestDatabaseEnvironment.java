@@ -37,6 +37,11 @@ public class TestDatabaseEnvironment implements EnvironmentPostProcessor {
         if (!environment.containsProperty("bollwerk.admin.require-second-factor")) {
             props.put("bollwerk.admin.require-second-factor", "false");
         }
+        // Presence timing out in the background takes stream positions, which tests that compare the database
+        // before and after a refused request would see; PresenceTimeoutIT sets its own short timeout.
+        if (!environment.containsProperty("bollwerk.presence.offline-after")) {
+            props.put("bollwerk.presence.offline-after", "24h");
+        }
         if ("postgresql".equals(System.getProperty("bollwerk.test.database"))
                 && !environment.containsProperty("bollwerk.database.url")) {
             String base = System.getProperty("bollwerk.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
