@@ -1,6 +1,5 @@
 package org.bollwerk.cluster;
 
-import org.bollwerk.storage.Db;
 import org.bollwerk.storage.StreamNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,6 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
     private static final long CATCH_UP_EVERY_MS = 2000;
 
     private final ClusterBus bus;
-    private final Db db;
     private final StreamNotifier notifier;
     private final Semaphore pendingSignal = new Semaphore(0);
     private final Object lock = new Object();
@@ -40,9 +38,8 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
     private volatile long lastCatchUp;
     private final Thread sender;
 
-    CrossNodeWakeups(ClusterBus bus, Db db, StreamNotifier notifier) {
+    CrossNodeWakeups(ClusterBus bus, StreamNotifier notifier) {
         this.bus = bus;
-        this.db = db;
         this.notifier = notifier;
         if (bus.isClustered()) {
             bus.subscribe(TOPIC, this);
@@ -106,9 +103,8 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
                 else keys.add(key);
             }
         }
-        long committed = db.committedPosition();
         lastCatchUp = System.currentTimeMillis();
-        notifier.advanceFromOtherNode(committed, all ? List.of() : keys);
+        notifier.advanceToDatabase(all ? List.of() : keys);
         if (all) notifier.wakeAll();
     }
 
@@ -125,11 +121,7 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
     /** Raises the watermark to the database's and wakes everyone if it moved without our hearing. */
     private void catchUp() {
         lastCatchUp = System.currentTimeMillis();
-        long committed = db.committedPosition();
-        if (committed > notifier.current()) {
-            notifier.advanceFromOtherNode(committed, List.of());
-            notifier.wakeAll();
-        }
+        if (notifier.advanceToDatabase(List.of())) notifier.wakeAll();
     }
 
     @Override

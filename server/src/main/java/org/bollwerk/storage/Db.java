@@ -59,14 +59,6 @@ public final class Db implements AutoCloseable {
         stream.wake(key);
     }
 
-    /**
-     * The highest committed stream position as the database says (the counter row), for a node that
-     * hears of another node's commit: positions commit in order, so everything up to it is visible.
-     */
-    public long committedPosition() {
-        return StreamPositions.readCommitted(reader);
-    }
-
     /** Stops the writer after the queued writes are done. */
     @Override
     public void close() {

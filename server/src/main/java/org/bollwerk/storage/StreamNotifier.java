@@ -39,8 +39,20 @@ public final class StreamNotifier {
      * it to this node's older watermark would deliver events twice. Costs a read only in that case.
      */
     public long catchUp(long wanted) {
-        if (wanted > committed.get()) advanceFromOtherNode(committedInDatabase.getAsLong(), java.util.List.of());
+        if (wanted > committed.get()) advanceToDatabase(java.util.List.of());
         return committed.get();
+    }
+
+    /**
+     * Raises the watermark to the committed position the database reports (another node committed; the
+     * announced position is never taken on trust) and wakes the waiters of {@code keys}.
+     *
+     * @return whether the watermark moved
+     */
+    public boolean advanceToDatabase(Collection<String> keys) {
+        long before = committed.get();
+        advanceFromOtherNode(committedInDatabase.getAsLong(), keys);
+        return committed.get() > before;
     }
 
     /** Installs the one listener for local commits (the cluster module's cross-node wake-ups). */
@@ -60,11 +72,8 @@ public final class StreamNotifier {
         if (listener != null) listener.committed(position, keys);
     }
 
-    /**
-     * Like {@link #advance} for a position another node committed (read back from the database by the
-     * caller, never taken from a message on trust); not passed on to the commit listener again.
-     */
-    public void advanceFromOtherNode(long position, Collection<String> keys) {
+    /** Like {@link #advance} for a position another node committed; not passed on to the commit listener. */
+    private void advanceFromOtherNode(long position, Collection<String> keys) {
         committed.accumulateAndGet(position, Math::max);
         wake(keys);
     }
