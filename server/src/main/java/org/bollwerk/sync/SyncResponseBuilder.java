@@ -98,7 +98,9 @@ class SyncResponseBuilder {
             if (filter.accountData().matches(null, entry.type(), user, false)) global.add(event(entry));
         }
         body.put("account_data", Map.of("events", global));
-        if (since != null) {
+        // A filter that lets no m.presence through (e.g. {"presence": {"types": []}}) spares the reads below.
+        boolean wantsPresence = filter.presence().matches(null, "m.presence", null, false);
+        if (wantsPresence && since != null) {
             // Presence that changed in the window, of users who share a room (or the user's own), even when those
             // rooms had nothing else new: going offline is news by itself.
             Set<String> changed = presence.changedBetween(from, upTo);
@@ -107,7 +109,7 @@ class SyncResponseBuilder {
                 for (String other : changed) if (other.equals(user) || sharing.contains(other)) presenceUsers.add(other);
             }
         }
-        List<ObjectNode> presenceEvents = presenceUsers.isEmpty() ? List.of()
+        List<ObjectNode> presenceEvents = !wantsPresence || presenceUsers.isEmpty() ? List.of()
                 : presence.presenceEvents(presenceUsers, from, upTo).stream()
                 .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
         body.put("presence", Map.of("events", presenceEvents));
