@@ -23,18 +23,27 @@ class EventStore {
             + "redacted_by, txn_device, txn_id, pdu";
     private final Db db;
     private final AtRestCipher cipher;
+    private final DecodedEvents decoded;
     /** Room ID -> tenant ID (a room never changes tenant); bounded, so arbitrary room IDs cannot grow it. */
     private final java.util.concurrent.ConcurrentHashMap<String, String> tenantOfRoom = new java.util.concurrent.ConcurrentHashMap<>();
 
-    EventStore(Db db, AtRestCipher cipher) {
+    EventStore(Db db, AtRestCipher cipher, DecodedEvents decoded) {
         this.db = db;
         this.cipher = cipher;
+        this.decoded = decoded;
     }
 
     StoredEvent row(ResultSet rs, int n) throws SQLException {
-        ObjectNode pdu = (ObjectNode) Json.MAPPER.readTree(decode(rs.getString(2), rs.getBytes(11)));
-        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), pdu);
+        String eventId = rs.getString(2);
+        String redactedBy = rs.getString(8);
+        ObjectNode pdu = decoded.cached(eventId, redactedBy);
+        if (pdu == null) pdu = decoded.remember(eventId, redactedBy, parse(eventId, rs.getBytes(11)));
+        return new StoredEvent(rs.getLong(1), eventId, rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7), redactedBy, rs.getString(9), rs.getString(10), pdu);
+    }
+
+    private ObjectNode parse(String eventId, byte[] stored) {
+        return (ObjectNode) Json.MAPPER.readTree(decode(eventId, stored));
     }
 
     // ---- rooms
@@ -141,6 +150,7 @@ class EventStore {
     void markRedacted(String eventId, String roomId, String redactedBy, ObjectNode prunedPdu) {
         db.sql().sql("UPDATE events SET redacted_by = ?, pdu = ? WHERE event_id = ?")
                 .params(redactedBy, encode(eventId, roomId, Json.write(prunedPdu).getBytes(StandardCharsets.UTF_8)), eventId).update();
+        decoded.forget(eventId);
     }
 
     List<StoredEvent> relations(String eventId, String relType, long fromExclusive, long toInclusive, int limit,
@@ -225,11 +235,13 @@ class EventStore {
     /** (position, value) pairs of one state key over the room's history, oldest first. */
     List<Map.Entry<Long, String>> stateHistory(String roomId, String type, String stateKey, String contentField,
                                                long toInclusive) {
-        return db.sql().sql("SELECT stream_ordering, pdu, event_id FROM events WHERE room_id = ? AND type = ? AND state_key = ? "
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE room_id = ? AND type = ? AND state_key = ? "
                         + "AND stream_ordering <= ? ORDER BY stream_ordering")
                 .params(roomId, type, stateKey, toInclusive)
-                .query((rs, n) -> Map.entry(rs.getLong(1),
-                        Json.MAPPER.readTree(decode(rs.getString(3), rs.getBytes(2))).path("content").path(contentField).asString("")))
+                .query((rs, n) -> {
+                    StoredEvent e = row(rs, n);
+                    return Map.entry(e.streamOrdering(), e.pdu().path("content").path(contentField).asString(""));
+                })
                 .list();
     }
 
