@@ -57,6 +57,7 @@ final class DeliveryScenario {
                     }).toList(), 32);
             Thread.sleep(1_000);  // the first long-polls reach the server and park
             long cpu0 = Bench.ProcStatus.cpuNanos(serverPid);
+            long responses0 = s.syncResponses.get();
             long self0 = Bench.ProcStatus.selfCpuNanos();
             long start = System.nanoTime();
             double pAll = allPerSecond / rate;
@@ -81,6 +82,7 @@ final class DeliveryScenario {
             s.drain(2_000, 15_000);
             long cpu = Bench.ProcStatus.cpuNanos(serverPid) - cpu0;
             long self = Bench.ProcStatus.selfCpuNanos() - self0;
+            long responses = s.syncResponses.get() - responses0;
             s.close();
             ObjectNode o = s.summary(sendingNanos);
             o.put("target_msg_per_s", rate);
@@ -89,7 +91,11 @@ final class DeliveryScenario {
             o.put("large_room_share", largeShare);
             if (cpu0 >= 0) {
                 o.put("server_cpu_cores", Stats.round((double) cpu / (System.nanoTime() - start), 2));
+                // All of the server's CPU (sends, commits, GC, JIT included) per sync response: an upper bound
+                // of what one woken long-poll costs, the figure that decides how fast a large room fans out.
+                if (responses > 0) o.put("server_cpu_ms_per_sync_response", Stats.round(cpu / 1e6 / responses, 3));
             }
+            o.put("sync_responses", responses);
             o.put("loadgen_cpu_cores", Stats.round((double) self / (System.nanoTime() - start), 2));
             return o;
         }

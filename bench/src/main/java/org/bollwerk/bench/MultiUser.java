@@ -50,7 +50,7 @@ final class MultiUser {
                 }
                 del.set("median", Bench.medians(reps, List.of(""), List.of("msg_per_s", "delivery_p50_ms",
                         "delivery_p99_ms", "delivery_max_ms", "send_p50_ms", "send_p99_ms", "server_cpu_cores",
-                        "loadgen_cpu_cores", "deliveries_seen"), List.of("lost", "duplicated", "deliveries_expected",
+                        "loadgen_cpu_cores", "deliveries_seen", "sync_responses", "server_cpu_ms_per_sync_response"), List.of("lost", "duplicated", "deliveries_expected",
                         "send_errors", "sync_errors", "limited_timelines", "unexpected")));
             }
             if (scenarios.contains("capacity") || scenarios.contains("footprint")) {

@@ -63,8 +63,13 @@ final class ReportScenarios {
             JsonNode m = r.path("delivery").path("median");
             md.append("- ").append(label(r)).append(": send errors ").append(m.path("send_errors_total").asLong())
                     .append(", sync errors ").append(m.path("sync_errors_total").asLong())
-                    .append(", limited timelines ").append(m.path("limited_timelines_total").asLong())
-                    .append("; per repeat delivery p99 ms: ");
+                    .append(", limited timelines ").append(m.path("limited_timelines_total").asLong());
+            if (m.has("server_cpu_ms_per_sync_response")) {
+                md.append("; ").append(String.format(Locale.ROOT, "%,d", m.path("sync_responses").asLong()))
+                        .append(" sync responses per repeat, server CPU per sync response (all server work divided by them) ")
+                        .append(m.path("server_cpu_ms_per_sync_response").asDouble()).append(" ms");
+            }
+            md.append("; per repeat delivery p99 ms: ");
             StringBuilder per = new StringBuilder();
             for (JsonNode rep : r.path("delivery").path("repeats")) {
                 per.append(per.isEmpty() ? "" : ", ").append(n1(rep.path("delivery_p99_ms")));

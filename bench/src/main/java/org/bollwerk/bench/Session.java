@@ -45,6 +45,8 @@ final class Session implements AutoCloseable {
     final AtomicInteger unexpected = new AtomicInteger();
     final AtomicInteger limited = new AtomicInteger();
     final AtomicInteger syncErrors = new AtomicInteger();
+    /** Sync responses received (HTTP 200), for the server's CPU per response. */
+    final java.util.concurrent.atomic.AtomicLong syncResponses = new java.util.concurrent.atomic.AtomicLong();
     final AtomicInteger sendErrors = new AtomicInteger();
     final AtomicInteger overflow = new AtomicInteger();
     final AtomicInteger aborted = new AtomicInteger();
@@ -112,6 +114,7 @@ final class Session implements AutoCloseable {
                 sleep(200);
                 continue;
             }
+            syncResponses.incrementAndGet();
             SyncParser.Result p = SyncParser.parse(r.body(), prefix);
             limited.addAndGet(p.limited());
             for (int i = 0; i < p.count(); i++) {

@@ -30,10 +30,12 @@ class SyncService {
     private final RoomReader rooms;
     private final SyncResponseBuilder builder;
     private final E2eeSync e2ee;
+    private final SyncAdmission admission;
 
     SyncService(StreamNotifier notifier, TypingService typing, FilterService filters, PresenceService presence,
-                RoomReader rooms, SyncResponseBuilder builder, E2eeSync e2ee) {
+                RoomReader rooms, SyncResponseBuilder builder, E2eeSync e2ee, SyncAdmission admission) {
         this.e2ee = e2ee;
+        this.admission = admission;
         this.notifier = notifier;
         this.typing = typing;
         this.filters = filters;
@@ -44,33 +46,44 @@ class SyncService {
 
     Map<String, Object> sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
                              String setPresence) {
-        SyncFilter filter = filters.forSync(requester.userId(), filterParam);
-        StreamToken from = since == null ? null : StreamToken.parse(since);
-        // After every check that can refuse the request. Omitted set_presence means online (spec); it also tells
-        // the presence timeout that this user's app is alive.
-        presence.setFromSync(requester.userId(), setPresence);
-        // catchUp: a token from another node may be ahead of this node's watermark but committed (issue 9).
-        if (from != null && from.position() > notifier.catchUp(from.position())) {
-            from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip
+        SyncFilter filter;
+        StreamToken from;
+        try (SyncAdmission.Permit permit = admission.enter()) {
+            filter = filters.forSync(requester.userId(), filterParam);
+            from = since == null ? null : StreamToken.parse(since);
+            // After every check that can refuse the request. Omitted set_presence means online (spec); it also
+            // tells the presence timeout that this user's app is alive.
+            presence.setFromSync(requester.userId(), setPresence);
+            // catchUp: a token from another node may be ahead of this node's watermark but committed (issue 9).
+            if (from != null && from.position() > notifier.catchUp(from.position())) {
+                from = new StreamToken(notifier.current(), from.typing());  // a token from the future: clamp, don't skip
+            }
+            // Syncing with a since proves the device got everything up to it: its to-device messages there can go.
+            if (from != null) e2ee.acknowledge(requester.userId(), requester.deviceId(), from.position());
         }
-        // Syncing with a since proves the device got everything up to it: its to-device messages there can go.
-        if (from != null) e2ee.acknowledge(requester.userId(), requester.deviceId(), from.position());
         long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         while (true) {
-            // Lowered only when more to-device messages wait than one response carries.
-            long upTo = e2ee.upTo(requester.userId(), requester.deviceId(), from == null ? 0 : from.position(),
-                    notifier.current());
-            long typingSerial = typing.serial();
-            SyncResponseBuilder.Result result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
-            long remaining = deadline - System.nanoTime();
-            if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
-                return result.body();
-            }
+            SyncResponseBuilder.Result result;
+            long upTo;
+            long typingSerial;
             List<String> keys = new ArrayList<>();
-            keys.add("user:" + requester.userId());
-            for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());
+            try (SyncAdmission.Permit permit = admission.enter()) {
+                // Lowered only when more to-device messages wait than one response carries.
+                upTo = e2ee.upTo(requester.userId(), requester.deviceId(), from == null ? 0 : from.position(),
+                        notifier.current());
+                typingSerial = typing.serial();
+                result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
+                long remaining = deadline - System.nanoTime();
+                if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
+                    return result.body();
+                }
+                keys.add("user:" + requester.userId());
+                for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());
+            }
+            // Parked without a permit: only building takes one.
             try (StreamNotifier.Waiter waiter = notifier.register(keys)) {
-                if (notifier.current() == upTo && typing.serial() == typingSerial) {
+                long remaining = deadline - System.nanoTime();
+                if (notifier.current() == upTo && typing.serial() == typingSerial && remaining > 0) {
                     if (!waiter.await(Duration.ofNanos(remaining))) return result.body();
                 }
             }
