@@ -75,7 +75,7 @@ public record BollwerkProperties(
             @Min(1024) @DefaultValue("1048576") int maxRequestBytes) {
     }
 
-    /** {@code concurrentBuilds}: sync responses built at once; 0 = by database (see SyncAdmission.defaultSize). */
+    /** {@code concurrentBuilds}: sync responses built at once; 0 = twice the CPU count, at most the pool size. */
     public record Sync(
             @Min(0) @DefaultValue("60000") long maxTimeoutMs,
             @Min(1) @DefaultValue("50") int defaultTimelineLimit,

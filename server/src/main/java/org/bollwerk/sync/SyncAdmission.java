@@ -23,19 +23,9 @@ class SyncAdmission {
 
     SyncAdmission(BollwerkProperties props) {
         int configured = props.sync().concurrentBuilds();
-        this.size = configured > 0 ? configured : defaultSize(props.database(), Runtime.getRuntime().availableProcessors());
+        this.size = configured > 0 ? configured
+                : Math.max(2, Math.min(2 * Runtime.getRuntime().availableProcessors(), props.database().poolSize()));
         this.permits = new Semaphore(size, true);
-    }
-
-    /**
-     * On SQLite a build is CPU work in this process: twice the CPU count, within the reader pool. On
-     * PostgreSQL a build mostly waits for the database server, so more may run: three quarters of the pool,
-     * leaving connections for the writer and for requests that are not syncs. (The capacity benchmark with
-     * 2 x CPUs on PostgreSQL left the server at 0.77 cores while woken syncs queued for permits.)
-     */
-    static int defaultSize(BollwerkProperties.Database db, int cpus) {
-        if (db.isPostgres()) return Math.max(2, db.poolSize() * 3 / 4);
-        return Math.max(2, Math.min(2 * cpus, Math.min(db.poolSize(), 8)));
     }
 
     int size() {

@@ -38,12 +38,9 @@ class SyncAdmissionTest {
     }
 
     @Test
-    void theDefaultIsCpuBoundOnSqliteAndPoolBoundOnPostgres() {
+    void theDefaultFollowsTheCpuCountAndNeverExceedsThePool() {
         int cpus = Runtime.getRuntime().availableProcessors();
-        assertThat(admission(Map.of()).size()).isEqualTo(Math.max(2, Math.min(2 * cpus, 8)));
+        assertThat(admission(Map.of()).size()).isEqualTo(Math.max(2, Math.min(2 * cpus, 16)));
         assertThat(admission(Map.of("bollwerk.database.pool-size", "3")).size()).isEqualTo(Math.max(2, Math.min(2 * cpus, 3)));
-        assertThat(admission(Map.of("bollwerk.database.url", "jdbc:postgresql://127.0.0.1/test")).size()).isEqualTo(12);
-        assertThat(admission(Map.of("bollwerk.database.url", "jdbc:postgresql://127.0.0.1/test",
-                "bollwerk.database.pool-size", "2")).size()).isEqualTo(2);
     }
 }
