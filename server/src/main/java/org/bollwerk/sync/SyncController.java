@@ -3,12 +3,12 @@ package org.bollwerk.sync;
 import org.bollwerk.account.Requester;
 import org.bollwerk.config.BollwerkProperties;
 import org.bollwerk.matrix.MatrixException;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Map;
 
 @RestController
 @RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
@@ -22,7 +22,7 @@ class SyncController {
     }
 
     @GetMapping("/sync")
-    ResponseEntity<byte[]> sync(Requester requester, @RequestParam(required = false) String since,
+    Map<String, Object> sync(Requester requester, @RequestParam(required = false) String since,
                              @RequestParam(required = false) String timeout,
                              @RequestParam(required = false) String filter,
                              @RequestParam(name = "full_state", defaultValue = "false") String fullState,
@@ -41,7 +41,6 @@ class SyncController {
         if (!fullState.equals("true") && !fullState.equals("false")) {
             throw MatrixException.invalidParam("full_state must be true or false");
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(sync.sync(requester, since, timeoutMs, filter, fullState.equals("true"), setPresence));
+        return sync.sync(requester, since, timeoutMs, filter, fullState.equals("true"), setPresence);
     }
 }

@@ -5,7 +5,6 @@ import org.bollwerk.e2ee.E2eeSync;
 import org.bollwerk.ephemeral.TypingService;
 import org.bollwerk.filter.FilterService;
 import org.bollwerk.filter.SyncFilter;
-import org.bollwerk.matrix.json.Json;
 import org.bollwerk.room.RoomReader;
 import org.bollwerk.storage.StreamNotifier;
 import org.bollwerk.storage.StreamToken;
@@ -45,9 +44,8 @@ class SyncService {
         this.builder = builder;
     }
 
-    /** The response body, serialised while holding a permit: serialising is a good part of a response's CPU. */
-    byte[] sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
-                String setPresence) {
+    Map<String, Object> sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
+                             String setPresence) {
         SyncFilter filter;
         StreamToken from;
         try (SyncAdmission.Permit permit = admission.enter()) {
@@ -77,7 +75,7 @@ class SyncService {
                 result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
                 long remaining = deadline - System.nanoTime();
                 if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
-                    return Json.MAPPER.writeValueAsBytes(result.body());
+                    return result.body();
                 }
                 keys.add("user:" + requester.userId());
                 for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());
@@ -86,15 +84,9 @@ class SyncService {
             try (StreamNotifier.Waiter waiter = notifier.register(keys)) {
                 long remaining = deadline - System.nanoTime();
                 if (notifier.current() == upTo && typing.serial() == typingSerial && remaining > 0) {
-                    if (!waiter.await(Duration.ofNanos(remaining))) return serialised(result.body());
+                    if (!waiter.await(Duration.ofNanos(remaining))) return result.body();
                 }
             }
-        }
-    }
-
-    private byte[] serialised(Map<String, Object> body) {
-        try (SyncAdmission.Permit permit = admission.enter()) {
-            return Json.MAPPER.writeValueAsBytes(body);
         }
     }
 }
