@@ -47,7 +47,8 @@ class SyncResponseBuilder {
         this.defaultLimit = props.sync().defaultTimelineLimit();
     }
 
-    record Result(Map<String, Object> body, boolean hasContent) {
+    /** {@code roomIds}: every room the user had a membership in when the response was built. */
+    record Result(Map<String, Object> body, boolean hasContent, List<String> roomIds) {
     }
 
     Result build(Requester requester, StreamToken since, long upTo, long typingSerial, SyncFilter filter, boolean fullState) {
@@ -59,8 +60,10 @@ class SyncResponseBuilder {
         Set<String> presenceUsers = new LinkedHashSet<>();
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
 
+        List<String> roomIds = new ArrayList<>();
         for (RoomReader.Membership m : rooms.memberships(user)) {
             String roomId = m.roomId();
+            roomIds.add(roomId);
             if (!filter.includesRoom(roomId) || m.streamOrdering() > upTo) continue;
             boolean changedInWindow = since != null && m.streamOrdering() > from;
             switch (m.membership()) {
@@ -119,7 +122,7 @@ class SyncResponseBuilder {
         // people coming and going do not make every co-member's client spin a round trip each time.
         boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
                 || keys.hasContent();
-        return new Result(body, hasContent);
+        return new Result(body, hasContent, roomIds);
     }
 
     private Map<String, Object> joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,

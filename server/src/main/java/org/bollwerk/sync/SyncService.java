@@ -5,7 +5,6 @@ import org.bollwerk.e2ee.E2eeSync;
 import org.bollwerk.ephemeral.TypingService;
 import org.bollwerk.filter.FilterService;
 import org.bollwerk.filter.SyncFilter;
-import org.bollwerk.room.RoomReader;
 import org.bollwerk.storage.StreamNotifier;
 import org.bollwerk.storage.StreamToken;
 import org.bollwerk.userdata.PresenceService;
@@ -27,20 +26,18 @@ class SyncService {
     private final TypingService typing;
     private final FilterService filters;
     private final PresenceService presence;
-    private final RoomReader rooms;
     private final SyncResponseBuilder builder;
     private final E2eeSync e2ee;
     private final SyncAdmission admission;
 
     SyncService(StreamNotifier notifier, TypingService typing, FilterService filters, PresenceService presence,
-                RoomReader rooms, SyncResponseBuilder builder, E2eeSync e2ee, SyncAdmission admission) {
+                SyncResponseBuilder builder, E2eeSync e2ee, SyncAdmission admission) {
         this.e2ee = e2ee;
         this.admission = admission;
         this.notifier = notifier;
         this.typing = typing;
         this.filters = filters;
         this.presence = presence;
-        this.rooms = rooms;
         this.builder = builder;
     }
 
@@ -77,8 +74,9 @@ class SyncService {
                 if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
                     return result.body();
                 }
+                // The rooms the build just read; a later membership change wakes "user:" (EventWriter) anyway.
                 keys.add("user:" + requester.userId());
-                for (RoomReader.Membership m : rooms.memberships(requester.userId())) keys.add("room:" + m.roomId());
+                for (String roomId : result.roomIds()) keys.add("room:" + roomId);
             }
             // Parked without a permit: only building takes one.
             try (StreamNotifier.Waiter waiter = notifier.register(keys)) {
