@@ -98,6 +98,9 @@ class AccountIT extends ClientApiTestBase {
         refused(http.send("POST", V3 + "/register", null, Map.of("username", "intruder", "password", "x",
                 "auth", Map.of("type", "m.login.dummy"))), 403, "M_FORBIDDEN");
         assertThat(accounts.exists("@intruder:localhost")).isFalse();
+        // Without registration tokens no flow is offered either, so apps hide their "Register" link.
+        refused(http.send("POST", V3 + "/register", null, Map.of("username", "intruder", "password", "x")),
+                403, "M_FORBIDDEN");
     }
 
     @Test
