@@ -68,6 +68,15 @@ class SyncIT extends ClientApiTestBase {
                 "invite", List.of(bob.userId())));
         JsonNode invite = sync(bob, since, 0).path("rooms").path("invite").path(roomId);
         assertThat(invite.path("invite_state").path("events").toString()).contains("Secret plans", "m.room.join_rules");
+        // The invitee's own member event comes whole: apps date the invitation by it.
+        JsonNode ownInvite = null;
+        for (JsonNode e : invite.path("invite_state").path("events")) {
+            if (e.path("type").asString().equals("m.room.member") && e.path("state_key").asString().equals(bob.userId())) ownInvite = e;
+        }
+        assertThat(ownInvite).as(invite.toString()).isNotNull();
+        assertThat(ownInvite.path("event_id").asString()).startsWith("$");
+        assertThat(ownInvite.path("origin_server_ts").asLong()).isGreaterThan(1_700_000_000_000L);
+        assertThat(ownInvite.path("content").path("membership").asString()).isEqualTo("invite");
         ok(post(bob, room(roomId) + "/join", Map.of()));
         String afterJoin = sync(bob, since, 0).path("next_batch").asString();
         ok(post(alice, room(roomId) + "/kick", Map.of("user_id", bob.userId())));
