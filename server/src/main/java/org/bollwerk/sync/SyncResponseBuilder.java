@@ -193,7 +193,9 @@ class SyncResponseBuilder {
         }
         if (stateFilter.lazyLoadMembers()) {
             Set<String> wanted = new LinkedHashSet<>();
-            wanted.add(user);
+            // The user's own membership: with the room's first appearance or after a gap; a client that synced
+            // without a gap has it already (the spec: memberships already sent are not repeated).
+            if (initial || page.more()) wanted.add(user);
             page.events().forEach(e -> wanted.add(e.sender()));
             List<StoredEvent> lazy = new ArrayList<>();
             for (StoredEvent e : state) {

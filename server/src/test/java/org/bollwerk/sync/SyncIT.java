@@ -118,6 +118,25 @@ class SyncIT extends ClientApiTestBase {
     }
 
     @Test
+    void withLazyLoadedMembersAnIncrementalSyncOfOnlyTypingDoesNotRepeatTheOwnMembership() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        String lazy = MatrixHttp.encode("{\"room\":{\"state\":{\"lazy_load_members\":true}}}");
+        JsonNode initial = ok(get(alice, "/sync?timeout=0&filter=" + lazy));
+        assertThat(initial.path("rooms").path("join").path(roomId).toString()).contains("\"state_key\":\"" + alice.userId());
+        ok(put(bob, room(roomId) + "/typing/" + MatrixHttp.encode(bob.userId()), Map.of("typing", true, "timeout", 10_000)));
+        JsonNode next = ok(get(alice, "/sync?timeout=0&filter=" + lazy + "&since=" + initial.path("next_batch").asString()));
+        JsonNode joined = next.path("rooms").path("join").path(roomId);
+        assertThat(joined.path("ephemeral").toString()).contains("m.typing");
+        assertThat(joined.path("state").path("events").size()).as(joined.toString()).isZero();
+        // A new sender's membership still comes along with their message.
+        ok(send(bob, roomId, "hello"));
+        JsonNode withMessage = ok(get(alice, "/sync?timeout=0&filter=" + lazy + "&since=" + next.path("next_batch").asString()));
+        assertThat(withMessage.path("rooms").path("join").path(roomId).path("state").toString()).contains(bob.userId());
+    }
+
+    @Test
     void badSyncParametersAreRefused() {
         User alice = newUser("alice");
         refused(get(alice, "/sync?since=garbage"), 400, "M_INVALID_PARAM");
