@@ -53,7 +53,11 @@ class RegisterController {
         if ("guest".equals(kind)) throw MatrixException.forbidden("Guest access is disabled on this server");
         ObjectNode body = Json.parseObject(raw);
         JsonNode auth = body.get("auth");
-        if (auth == null || !auth.isObject()) throw challenge(null, null);
+        if (auth == null || !auth.isObject()) {
+            // Apps show a "Register" link when offered any flow; offer none when none can succeed.
+            if (!enabled && !tokens.anyValid()) throw MatrixException.forbidden("Registration is disabled on this server");
+            throw challenge(null, null);
+        }
         String session = auth.path("session").isString() ? auth.path("session").asString() : null;
         String type = auth.path("type").asString("");
         String registrationToken = null;

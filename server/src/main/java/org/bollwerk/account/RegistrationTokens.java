@@ -41,6 +41,11 @@ public class RegistrationTokens {
         return store.tokens(tenantId).stream().filter(t -> valid == null || t.validAt(now) == valid).toList();
     }
 
+    /** Whether any token could be used to register now (then {@code /register} offers the token stage). */
+    public boolean anyValid() {
+        return !tokens(null, true).isEmpty();
+    }
+
     /**
      * Creates a token; {@code token} null means a random one of {@code length} characters (default 16).
      * 400 {@code M_INVALID_PARAM} when the token exists, a value is out of range or the tenant is unknown.

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /** {@code /keys/*} and {@code /sendToDevice}. */
 @RestController
-@RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
+// unstable: the prefix older matrix-js-sdk versions (Cinny, older Element) still use for the cross-signing uploads
+@RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0", "/_matrix/client/unstable"})
 class KeysController {
     private final KeyService keys;
     private final CrossSigningService crossSigning;

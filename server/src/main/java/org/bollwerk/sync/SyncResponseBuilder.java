@@ -75,7 +75,12 @@ class SyncResponseBuilder {
                 }
                 case "invite" -> {
                     if (since == null || changedInWindow) {
-                        List<ObjectNode> stripped = rooms.inviteState(roomId, user).stream().map(ClientEvents::stripped).toList();
+                        // The invitee's own member event in full (event_id, origin_server_ts), as other servers send
+                        // it: apps date the invitation from it and showed "1 Jan 1970" with the stripped one.
+                        List<ObjectNode> stripped = rooms.inviteState(roomId, user).stream()
+                                .map(e -> "m.room.member".equals(e.type()) && user.equals(e.stateKey())
+                                        ? ClientEvents.format(e, user, requester.deviceId()) : ClientEvents.stripped(e))
+                                .toList();
                         invite.put(roomId, Map.of("invite_state", Map.of("events", stripped)));
                     }
                 }
@@ -188,7 +193,9 @@ class SyncResponseBuilder {
         }
         if (stateFilter.lazyLoadMembers()) {
             Set<String> wanted = new LinkedHashSet<>();
-            wanted.add(user);
+            // The user's own membership: with the room's first appearance or after a gap; a client that synced
+            // without a gap has it already (the spec: memberships already sent are not repeated).
+            if (initial || page.more()) wanted.add(user);
             page.events().forEach(e -> wanted.add(e.sender()));
             List<StoredEvent> lazy = new ArrayList<>();
             for (StoredEvent e : state) {

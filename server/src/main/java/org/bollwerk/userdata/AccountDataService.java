@@ -94,6 +94,24 @@ public class AccountDataService {
         write(userId, roomId, type, content);
     }
 
+    /**
+     * Reads, changes and writes back one room account data entry in a single write, so two concurrent
+     * changes (room tags from two devices) both land. {@code change} gets a copy (an empty object if none).
+     */
+    public void updateRoom(String userId, String roomId, String type, java.util.function.UnaryOperator<ObjectNode> change) {
+        RoomId.parse(roomId);
+        checkType(type);
+        db.write(() -> {
+            // The position first: on PostgreSQL it takes the stream counter's row lock, so another node's
+            // change of the same entry waits until this one commits instead of reading the same old value.
+            long position = db.nextPosition();
+            ObjectNode current = store.get(userId, roomId, type).map(ObjectNode::deepCopy)
+                    .orElseGet(tools.jackson.databind.node.JsonNodeFactory.instance::objectNode);
+            store.put(userId, roomId, type, change.apply(current), position);
+            db.wakeAfterCommit("user:" + userId);
+        });
+    }
+
     /** Writes the current push rule set as {@code m.push_rules}; called inside the push rule change. */
     void putPushRules(String userId, ObjectNode content) {
         write(userId, AccountDataStore.GLOBAL, PUSH_RULES, content);

@@ -98,6 +98,9 @@ class AccountIT extends ClientApiTestBase {
         refused(http.send("POST", V3 + "/register", null, Map.of("username", "intruder", "password", "x",
                 "auth", Map.of("type", "m.login.dummy"))), 403, "M_FORBIDDEN");
         assertThat(accounts.exists("@intruder:localhost")).isFalse();
+        // Without registration tokens no flow is offered either, so apps hide their "Register" link.
+        refused(http.send("POST", V3 + "/register", null, Map.of("username", "intruder", "password", "x")),
+                403, "M_FORBIDDEN");
     }
 
     @Test
@@ -107,5 +110,37 @@ class AccountIT extends ClientApiTestBase {
         assertThat(ok(get(alice, "/devices/" + alice.deviceId())).path("display_name").asString()).isEqualTo("Work laptop");
         refused(put(alice, "/devices/NOPE", Map.of("display_name", "x")), 404, "M_NOT_FOUND");
         refused(get(alice, "/devices/NOPE"), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void usersDeactivateTheirOwnAccountOnlyWithTheirPassword() {
+        User erin = newUser("erin");
+        String localpart = erin.userId().substring(1, erin.userId().indexOf(':'));
+        Map<String, Object> badAuth = Map.of("type", "m.login.password", "identifier",
+                Map.of("type", "m.id.user", "user", erin.userId()), "password", "wrong");
+        assertThat(post(erin, "/account/deactivate", Map.of()).status()).isEqualTo(401);
+        assertThat(post(erin, "/account/deactivate", Map.of("auth", badAuth)).status()).isEqualTo(401);
+        refused(post(erin, "/account/deactivate", Map.of("erase", "yes")), 400, "M_INVALID_PARAM");
+        assertThat(accounts.user(erin.userId()).orElseThrow().deactivated()).isFalse();
+
+        Map<String, Object> auth = Map.of("type", "m.login.password", "identifier",
+                Map.of("type", "m.id.user", "user", erin.userId()), "password", "secret-" + localpart);
+        assertThat(ok(post(erin, "/account/deactivate", Map.of("auth", auth))).path("id_server_unbind_result")
+                .asString()).isEqualTo("no-support");
+        assertThat(accounts.user(erin.userId()).orElseThrow().deactivated()).isTrue();
+        refused(get(erin, "/account/whoami"), 401, "M_UNKNOWN_TOKEN");
+        refused(http.send("POST", V3 + "/login", null, Map.of("type", "m.login.password",
+                "identifier", Map.of("type", "m.id.user", "user", localpart), "password", "secret-" + localpart)),
+                403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void whoisShowsOwnSessionsAndOnlyAdminsSeeOthers() {
+        User frank = newUser("frank");
+        User grace = newUser("grace");
+        var whois = ok(get(frank, "/admin/whois/" + MatrixHttp.encode(frank.userId())));
+        assertThat(whois.path("user_id").asString()).isEqualTo(frank.userId());
+        assertThat(whois.path("devices").has(frank.deviceId())).isTrue();
+        refused(get(grace, "/admin/whois/" + MatrixHttp.encode(frank.userId())), 403, "M_FORBIDDEN");
     }
 }

@@ -60,6 +60,19 @@ class CrossSigningIT extends E2eeTestBase {
         return ok(post(viewer, "/keys/query", Map.of("device_keys", Map.of(target.userId(), List.of()))));
     }
 
+    /** Older matrix-js-sdk (Cinny 4.x) uploads cross-signing keys and signatures under the unstable prefix. */
+    @Test
+    void olderClientsSetUpCrossSigningThroughTheUnstablePrefix() {
+        User alice = newUser("alice");
+        CrossSigning keys = crossSigning(alice);
+        ok(http.send("POST", "/_matrix/client/unstable/keys/device_signing/upload", alice.token(), keys.upload()));
+        assertThat(query(alice, alice).path("master_keys").path(alice.userId()).path("keys").has(keys.masterId())).isTrue();
+        JsonNode signatures = ok(http.send("POST", "/_matrix/client/unstable/keys/signatures/upload", alice.token(), Map.of()));
+        assertThat(signatures.path("failures").isObject()).isTrue();
+        ok(http.send("POST", "/_matrix/client/unstable/keys/query", alice.token(),
+                Map.of("device_keys", Map.of(alice.userId(), List.of()))));
+    }
+
     @Test
     void theFirstUploadNeedsNoPasswordAndTheKeysAppearInQueryUserSigningOnlyToTheOwner() {
         User alice = newUser("alice");

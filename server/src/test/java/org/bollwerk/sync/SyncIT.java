@@ -68,6 +68,15 @@ class SyncIT extends ClientApiTestBase {
                 "invite", List.of(bob.userId())));
         JsonNode invite = sync(bob, since, 0).path("rooms").path("invite").path(roomId);
         assertThat(invite.path("invite_state").path("events").toString()).contains("Secret plans", "m.room.join_rules");
+        // The invitee's own member event comes whole: apps date the invitation by it.
+        JsonNode ownInvite = null;
+        for (JsonNode e : invite.path("invite_state").path("events")) {
+            if (e.path("type").asString().equals("m.room.member") && e.path("state_key").asString().equals(bob.userId())) ownInvite = e;
+        }
+        assertThat(ownInvite).as(invite.toString()).isNotNull();
+        assertThat(ownInvite.path("event_id").asString()).startsWith("$");
+        assertThat(ownInvite.path("origin_server_ts").asLong()).isGreaterThan(1_700_000_000_000L);
+        assertThat(ownInvite.path("content").path("membership").asString()).isEqualTo("invite");
         ok(post(bob, room(roomId) + "/join", Map.of()));
         String afterJoin = sync(bob, since, 0).path("next_batch").asString();
         ok(post(alice, room(roomId) + "/kick", Map.of("user_id", bob.userId())));
@@ -106,6 +115,25 @@ class SyncIT extends ClientApiTestBase {
         refused(put(bob, room(roomId) + "/typing/" + MatrixHttp.encode(alice.userId()), Map.of("typing", true)),
                 403, "M_FORBIDDEN");
         refused(post(bob, room(roomId) + "/receipt/m.bogus/" + MatrixHttp.encode(eventId), Map.of()), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
+    void withLazyLoadedMembersAnIncrementalSyncOfOnlyTypingDoesNotRepeatTheOwnMembership() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        String roomId = privateRoomWith(alice, bob);
+        String lazy = MatrixHttp.encode("{\"room\":{\"state\":{\"lazy_load_members\":true}}}");
+        JsonNode initial = ok(get(alice, "/sync?timeout=0&filter=" + lazy));
+        assertThat(initial.path("rooms").path("join").path(roomId).toString()).contains("\"state_key\":\"" + alice.userId());
+        ok(put(bob, room(roomId) + "/typing/" + MatrixHttp.encode(bob.userId()), Map.of("typing", true, "timeout", 10_000)));
+        JsonNode next = ok(get(alice, "/sync?timeout=0&filter=" + lazy + "&since=" + initial.path("next_batch").asString()));
+        JsonNode joined = next.path("rooms").path("join").path(roomId);
+        assertThat(joined.path("ephemeral").toString()).contains("m.typing");
+        assertThat(joined.path("state").path("events").size()).as(joined.toString()).isZero();
+        // A new sender's membership still comes along with their message.
+        ok(send(bob, roomId, "hello"));
+        JsonNode withMessage = ok(get(alice, "/sync?timeout=0&filter=" + lazy + "&since=" + next.path("next_batch").asString()));
+        assertThat(withMessage.path("rooms").path("join").path(roomId).path("state").toString()).contains(bob.userId());
     }
 
     @Test

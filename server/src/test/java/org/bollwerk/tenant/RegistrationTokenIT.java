@@ -65,6 +65,7 @@ class RegistrationTokenIT extends TenantTestBase {
 
     @Test
     void withoutATokenRegistrationStaysOffAndAdvertisesTheTokenStage() {
+        newToken(Map.of("uses_allowed", 1));  // the token stage is offered while some token is valid
         String username = uniqueLocalpart("walkin");
         Response challenge = register(username, null);
         refused(challenge, 401, "M_UNAUTHORIZED");
