@@ -34,10 +34,8 @@ class KekStartup {
         List<DataKeyStore.WrappedKey> existing = store.all();
         List<AuditKeyStore.StoredKey> auditSigningKeys = auditKeys.all();
         return switch (keys.provider()) {
-            case "file" -> openKeyFile(file, dataDir, existing, auditSigningKeys);
-            case "pkcs11" -> openPkcs11(db, store, auditKeys, keys.pkcs11(), file, existing, auditSigningKeys);
-            default -> throw new IllegalStateException("Encryption at rest: bollwerk.keys.provider (BOLLWERK_KEYS_PROVIDER) "
-                    + "must be 'file' or 'pkcs11'");
+            case FILE -> openKeyFile(file, dataDir, existing, auditSigningKeys);
+            case PKCS11 -> openPkcs11(db, store, auditKeys, keys.pkcs11(), file, existing, auditSigningKeys);
         };
     }
 
