@@ -4,5 +4,6 @@
  * on one node at a time ({@link org.bollwerk.cluster.JobLease}), the node's identity, and the liveness and
  * readiness endpoints with draining on shutdown. On SQLite (one node) the bus stays local and does nothing.
  */
-@org.springframework.modulith.ApplicationModule
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {
+        "config", "storage"})
 package org.bollwerk.cluster;

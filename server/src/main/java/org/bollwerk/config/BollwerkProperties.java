@@ -29,9 +29,11 @@ public record BollwerkProperties(
         @Valid @NotNull @DefaultValue RateLimit rateLimit,
         @NotNull @Pattern(regexp = "|https?://[^/?#\\s]+(/[^?#\\s]*)?",
                 message = "must be empty or an http(s) URL without query, e.g. https://matrix.example.org")
-        @DefaultValue("") String publicBaseUrl) {
+        @DefaultValue("") String publicBaseUrl,
+        @NotNull @DefaultValue("private") E2eeDefault e2eeDefault) {
 
     /**
+     * {@code e2eeDefault}: which new rooms get end-to-end encryption when the client did not ask.
      * {@code publicBaseUrl}: the URL clients reach this server at (behind a reverse proxy), announced in
      * {@code /.well-known/matrix/client}. Empty = taken from each request's scheme and host.
      */
@@ -44,8 +46,7 @@ public record BollwerkProperties(
             @DefaultValue("") String url,
             @DefaultValue("") String user,
             @DefaultValue("") String password,
-            @Pattern(regexp = "(?i)OFF|NORMAL|FULL|EXTRA", message = "must be OFF, NORMAL, FULL or EXTRA")
-            @DefaultValue("FULL") String sqliteSynchronous,
+            @NotNull @DefaultValue("FULL") SqliteSynchronous sqliteSynchronous,
             @Min(1) @DefaultValue("16") int poolSize) {
 
         public boolean isPostgres() {

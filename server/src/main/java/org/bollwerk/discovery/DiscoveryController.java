@@ -27,11 +27,10 @@ class DiscoveryController {
     private final boolean encryptByDefault;
     private final TenantService tenants;
 
-    DiscoveryController(BollwerkProperties props, TenantService tenants,
-                        @org.springframework.beans.factory.annotation.Value("${bollwerk.e2ee-default:private}") String e2eeDefault) {
+    DiscoveryController(BollwerkProperties props, TenantService tenants) {
         this.publicBaseUrl = props.publicBaseUrl();
         this.tenants = tenants;
-        this.encryptByDefault = !"off".equalsIgnoreCase(e2eeDefault.trim());
+        this.encryptByDefault = props.e2eeDefault() != org.bollwerk.config.E2eeDefault.OFF;
     }
 
     /**

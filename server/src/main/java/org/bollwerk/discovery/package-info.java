@@ -2,5 +2,6 @@
  * How clients and load balancers find and probe the server: {@code /.well-known/matrix/client},
  * {@code /_matrix/client/versions}, {@code /capabilities} and {@code /health}.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Discovery")
+@org.springframework.modulith.ApplicationModule(displayName = "Discovery", allowedDependencies = {
+        "account", "config", "tenant"})
 package org.bollwerk.discovery;

@@ -4,5 +4,6 @@
  * keys, signatures and ciphertext; encryption happens in the clients. {@link org.bollwerk.e2ee.E2eeSync}
  * is what /sync reads.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "End-to-end encryption")
+@org.springframework.modulith.ApplicationModule(displayName = "End-to-end encryption", allowedDependencies = {
+        "account", "room", "storage", "tenant", "web"})
 package org.bollwerk.e2ee;

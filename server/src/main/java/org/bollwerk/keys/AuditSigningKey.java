@@ -24,24 +24,24 @@ public class AuditSigningKey {
     private final boolean createdAtThisStart;
     private final java.util.Map<String, String> publicKeys = new java.util.LinkedHashMap<>();
 
-    AuditSigningKey(Db db, AuditKeyStore store, AtRestCipher cipher, BollwerkProperties props) {
+    AuditSigningKey(Db db, AuditKeyStore store, KeyWrapping wrapping, BollwerkProperties props) {
         this.serverName = props.serverName();
         List<AuditKeyStore.StoredKey> stored = store.all();
         boolean created = false;
         if (stored.isEmpty()) {
             SigningKey fresh = SigningKey.generate();
             byte[] seed = org.bollwerk.matrix.UnpaddedBase64.decode(fresh.seedBase64());
-            byte[] wrapped = cipher.wrapSecret(seed, AtRestCipher.auditKeyAad(fresh.keyId()));
+            byte[] wrapped = wrapping.wrap(seed, KeyWrapping.auditKeyAad(fresh.keyId()));
             java.util.Arrays.fill(seed, (byte) 0);
             created = db.write(() -> store.insertFirst(fresh.keyId(), fresh.publicKeyBase64(), wrapped,
-                    cipher.kekId(), System.currentTimeMillis()));
+                    wrapping.kekId(), System.currentTimeMillis()));
             if (created) log.info("Audit log: created the checkpoint signing key {}", fresh.keyId());
             stored = store.all();
         }
         this.createdAtThisStart = created;
         stored.forEach(k -> publicKeys.put(k.keyId(), k.publicKey()));
         AuditKeyStore.StoredKey current = stored.getLast();
-        byte[] seed = cipher.unwrapSecret(current.kekId(), current.wrapped(), AtRestCipher.auditKeyAad(current.keyId()),
+        byte[] seed = wrapping.unwrap(current.kekId(), current.wrapped(), KeyWrapping.auditKeyAad(current.keyId()),
                 "the audit signing key " + current.keyId());
         this.key = SigningKey.fromSeed(current.keyId(), seed);
         java.util.Arrays.fill(seed, (byte) 0);

@@ -1,12 +1,9 @@
 package org.bollwerk.keys;
 
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 
 /**
  * The self-describing format of one encrypted value, AES-256-GCM with a random 96-bit nonce:
@@ -19,9 +16,6 @@ import java.security.SecureRandom;
  */
 final class Envelope {
     static final byte FORMAT = 0x01;
-    static final int NONCE_BYTES = 12;
-    static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Envelope() {
     }
@@ -38,7 +32,7 @@ final class Envelope {
         if (!isEnvelope(blob)) throw new IllegalArgumentException("not an encrypted value (unknown format)");
         int tenantLength = blob[1] & 0xff;
         int headerLength = 2 + tenantLength + 4;
-        if (tenantLength == 0 || blob.length < headerLength + NONCE_BYTES + TAG_BITS / 8) {
+        if (tenantLength == 0 || blob.length < headerLength + AesGcm.NONCE_BYTES + AesGcm.TAG_BITS / 8) {
             throw new IllegalArgumentException("encrypted value is truncated");
         }
         String tenant = new String(blob, 2, tenantLength, StandardCharsets.UTF_8);
@@ -49,22 +43,13 @@ final class Envelope {
     static byte[] seal(SecretKey key, String tenantId, int keyVersion, byte[] plaintext, byte[] aad) {
         byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
         if (tenant.length == 0 || tenant.length > 255) throw new IllegalArgumentException("tenant ID must be 1..255 bytes");
-        int headerLength = 2 + tenant.length + 4;
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        byte[] header = new byte[2 + tenant.length + 4];
+        header[0] = FORMAT;
+        header[1] = (byte) tenant.length;
+        System.arraycopy(tenant, 0, header, 2, tenant.length);
+        ByteBuffer.wrap(header, 2 + tenant.length, 4).putInt(keyVersion);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            byte[] out = new byte[headerLength + NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
-            out[0] = FORMAT;
-            out[1] = (byte) tenant.length;
-            System.arraycopy(tenant, 0, out, 2, tenant.length);
-            ByteBuffer.wrap(out, 2 + tenant.length, 4).putInt(keyVersion);
-            System.arraycopy(nonce, 0, out, headerLength, NONCE_BYTES);
-            cipher.updateAAD(out, 0, headerLength);
-            if (aad != null) cipher.updateAAD(aad);
-            cipher.doFinal(plaintext, 0, plaintext.length, out, headerLength + NONCE_BYTES);
-            return out;
+            return AesGcm.seal(key, null, header, plaintext, aad);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
@@ -72,12 +57,6 @@ final class Envelope {
 
     /** @throws javax.crypto.AEADBadTagException (wrapped) when the value or its associated data were changed */
     static byte[] open(SecretKey key, byte[] blob, Header header, byte[] aad) throws GeneralSecurityException {
-        int headerLength = header.headerLength();
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, blob, headerLength, NONCE_BYTES));
-        cipher.updateAAD(blob, 0, headerLength);
-        if (aad != null) cipher.updateAAD(aad);
-        int offset = headerLength + NONCE_BYTES;
-        return cipher.doFinal(blob, offset, blob.length - offset);
+        return AesGcm.open(key, null, blob, header.headerLength(), aad);
     }
 }

@@ -1,10 +1,8 @@
 package org.bollwerk.keys;
 
-import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,10 +99,7 @@ final class KeyFileKek implements KeyEncryptionKey {
     public byte[] unwrap(String kekId, byte[] wrapped, byte[] aad) throws GeneralSecurityException {
         SecretKey kek = keys.get(kekId);
         if (kek == null) throw new GeneralSecurityException("KEK " + kekId + " is not in " + source());
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(128, wrapped, 0, 12));
-        cipher.updateAAD(aad);
-        return cipher.doFinal(wrapped, 12, wrapped.length - 12);
+        return AesGcm.open(kek, null, wrapped, aad);
     }
 
     // ---- rotation
@@ -235,16 +230,7 @@ final class KeyFileKek implements KeyEncryptionKey {
 
     private static byte[] wrap(SecretKey kek, byte[] dataKey, byte[] aad) {
         try {
-            byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, kek, new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(aad);
-            byte[] sealed = cipher.doFinal(dataKey);
-            byte[] out = new byte[12 + sealed.length];
-            System.arraycopy(nonce, 0, out, 0, 12);
-            System.arraycopy(sealed, 0, out, 12, sealed.length);
-            return out;
+            return AesGcm.seal(kek, null, dataKey, aad);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Wrapping a data key failed", e);
         }

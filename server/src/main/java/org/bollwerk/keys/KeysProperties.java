@@ -13,8 +13,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pkcs11   the HSM, when {@code provider=pkcs11}
  */
 @ConfigurationProperties("bollwerk.keys")
-public record KeysProperties(@DefaultValue("file") String provider, @DefaultValue("") String kekFile,
+public record KeysProperties(@DefaultValue("file") KekProvider provider, @DefaultValue("") String kekFile,
                              @DefaultValue Pkcs11 pkcs11) {
+
+    /** Where the key-encryption key lives; bound case-insensitively ({@code file}, {@code pkcs11}). */
+    public enum KekProvider { FILE, PKCS11 }
 
     /**
      * @param library       the PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}

@@ -107,6 +107,7 @@ final class Pkcs11Kek implements KeyEncryptionKey {
         id = checkValue(secret);
     }
 
+    /** A fixed nonce is right here and only here: it computes a fingerprint, it never encrypts data. */
     private String checkValue(SecretKey secret) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance(GCM, provider);
         cipher.init(Cipher.ENCRYPT_MODE, secret, new GCMParameterSpec(128, new byte[12]));
@@ -137,16 +138,7 @@ final class Pkcs11Kek implements KeyEncryptionKey {
     @Override
     public byte[] wrap(byte[] dataKey, byte[] aad) {
         try {
-            byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance(GCM, provider);
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(aad);
-            byte[] sealed = cipher.doFinal(dataKey);
-            byte[] out = new byte[12 + sealed.length];
-            System.arraycopy(nonce, 0, out, 0, 12);
-            System.arraycopy(sealed, 0, out, 12, sealed.length);
-            return out;
+            return AesGcm.seal(key, provider, dataKey, aad);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Wrapping a data key in the " + source + " failed: " + rootMessage(e), e);
         }
@@ -155,10 +147,7 @@ final class Pkcs11Kek implements KeyEncryptionKey {
     @Override
     public byte[] unwrap(String kekId, byte[] wrapped, byte[] aad) throws GeneralSecurityException {
         if (!knows(kekId)) throw new GeneralSecurityException("KEK " + kekId + " is not in the " + source);
-        Cipher cipher = Cipher.getInstance(GCM, provider);
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, wrapped, 0, 12));
-        cipher.updateAAD(aad);
-        return cipher.doFinal(wrapped, 12, wrapped.length - 12);
+        return AesGcm.open(key, provider, wrapped, aad);
     }
 
     @Override

@@ -6,5 +6,6 @@
  * offer their stored values to the {@link org.bollwerk.keys.ReencryptionJob} as a
  * {@link org.bollwerk.keys.ReencryptionSource}. Operators rotate, re-encrypt and shred through the admin API.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Keys (encryption at rest)")
+@org.springframework.modulith.ApplicationModule(displayName = "Keys (encryption at rest)", allowedDependencies = {
+        "cluster", "config", "storage", "tenant"})
 package org.bollwerk.keys;

@@ -4,5 +4,6 @@
  * token issued here after that second factor ({@code bollwerk.admin.require-second-factor}).
  * Decisions: docs/adr/0007-admin-portal-sign-in.md.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Admin portal")
+@org.springframework.modulith.ApplicationModule(displayName = "Admin portal", allowedDependencies = {
+        "account", "audit", "keys", "room", "storage", "tenant"})
 package org.bollwerk.portal;

@@ -4,5 +4,6 @@
  * on its own (a client spread over N nodes gets up to N times the rate). Public API: {@link
  * org.bollwerk.ratelimit.RateLimiter}; the account feature's {@code LoginGuard} is implemented here.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Rate limits")
+@org.springframework.modulith.ApplicationModule(displayName = "Rate limits", allowedDependencies = {
+        "account", "config"})
 package org.bollwerk.ratelimit;

@@ -3,5 +3,6 @@
  * Every event is authorised, hashed and signed by room-version 10/11 rules before it is stored once,
  * at its global stream position.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Rooms")
+@org.springframework.modulith.ApplicationModule(displayName = "Rooms", allowedDependencies = {
+        "account", "config", "filter", "keys", "ratelimit", "storage", "tenant", "userdata", "web"})
 package org.bollwerk.room;

@@ -3,6 +3,7 @@ package org.bollwerk.storage;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.bollwerk.config.BollwerkProperties;
+import org.bollwerk.config.SqliteSynchronous;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -54,10 +55,11 @@ record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource re
         return dataDir.resolve("bollwerk.db").toAbsolutePath();
     }
 
-    private static HikariDataSource sqlitePool(String name, String url, String synchronous, int size, boolean readOnly) {
+    private static HikariDataSource sqlitePool(String name, String url, SqliteSynchronous synchronous, int size,
+                                               boolean readOnly) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous.toUpperCase()));
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous.name()));
         sqlite.setBusyTimeout(10_000);
         sqlite.enforceForeignKeys(true);
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);

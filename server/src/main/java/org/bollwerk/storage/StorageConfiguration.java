@@ -1,7 +1,6 @@
 package org.bollwerk.storage;
 
 import org.bollwerk.config.BollwerkProperties;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -22,12 +21,7 @@ class StorageConfiguration {
     @Bean(destroyMethod = "close")
     DataSources dataSources(BollwerkProperties props) {
         DataSources sources = DataSources.create(props);
-        Flyway.configure()
-                .dataSource(sources.writer())
-                .locations(sources.dialect().migrationFolder())
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+        Migrations.apply(sources.writer(), sources.dialect());
         log.info("Database ready: {} ({})", sources.dialect(),
                 sources.dialect() == Dialect.SQLITE ? props.dataDir().toAbsolutePath() : "external");
         return sources;

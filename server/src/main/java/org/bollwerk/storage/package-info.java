@@ -3,5 +3,6 @@
  * write transactions and the global stream position that orders every write.
  * Each feature owns its own tables and SQL; this module owns none of them but the stream counter.
  */
-@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN)
+@org.springframework.modulith.ApplicationModule(type = org.springframework.modulith.ApplicationModule.Type.OPEN,
+        allowedDependencies = {"config"})
 package org.bollwerk.storage;

@@ -24,8 +24,6 @@ import java.util.regex.Pattern;
  */
 @Service
 public class TenantService {
-    public static final String ACTIVE = "active";
-    public static final String DISABLED = "disabled";
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final int MAX_NAME_LENGTH = 256;
     /** How long another node's change to status or partners may take to be seen here. */
@@ -39,7 +37,7 @@ public class TenantService {
     private volatile Rules rules;
 
     /** Statuses and partner pairs, read together: small (one row per tenant and per pair). */
-    private record Rules(Map<String, String> statusById, Set<String> partnerPairs, long loadedAt) {
+    private record Rules(Map<String, TenantStatus> statusById, Set<String> partnerPairs, long loadedAt) {
     }
 
     TenantService(Db db, TenantStore store, BollwerkProperties props) {
@@ -104,13 +102,13 @@ public class TenantService {
 
     /** Whether users of this tenant may log in and use their tokens. Unknown tenants are not active. */
     public boolean isActive(String tenantId) {
-        String status = rules().statusById().get(tenantId);
+        TenantStatus status = rules().statusById().get(tenantId);
         // A tenant created on another node since the last load: look again rather than refuse its users.
         if (status == null && tenantId != null) {
             forgetRules();
             status = rules().statusById().get(tenantId);
         }
-        return ACTIVE.equals(status);
+        return status == TenantStatus.ACTIVE;
     }
 
     /**
@@ -126,7 +124,7 @@ public class TenantService {
     private Rules rules() {
         Rules current = rules;
         if (current != null && System.currentTimeMillis() - current.loadedAt() < RULES_TTL_MS) return current;
-        Map<String, String> statuses = new ConcurrentHashMap<>();
+        Map<String, TenantStatus> statuses = new ConcurrentHashMap<>();
         for (TenantStore.Row row : store.all()) statuses.put(row.id(), row.status());
         Set<String> pairs = new java.util.HashSet<>();
         for (String[] pair : store.allPartners()) pairs.add(pairKey(pair[0], pair[1]));
@@ -173,15 +171,14 @@ public class TenantService {
      * Changes the name, status ({@code active} or {@code disabled}) and/or base URL; null leaves a field
      * unchanged, an empty base URL removes it.
      */
-    public Tenant update(String tenantId, String name, String status, String baseUrl) {
+    public Tenant update(String tenantId, String name, String statusWord, String baseUrl) {
         if (baseUrl != null && !baseUrl.isEmpty() && !baseUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
             throw MatrixException.invalidParam("base_url must be an http(s) URL");
         }
         if (name != null) validateName(name);
-        if (status != null && !ACTIVE.equals(status) && !DISABLED.equals(status)) {
-            throw MatrixException.invalidParam("status must be 'active' or 'disabled'");
-        }
-        if (DISABLED.equals(status) && Tenant.DEFAULT_ID.equals(tenantId)) {
+        TenantStatus status = statusWord == null ? null : TenantStatus.fromWire(statusWord)
+                .orElseThrow(() -> MatrixException.invalidParam("status must be 'active' or 'disabled'"));
+        if (status == TenantStatus.DISABLED && Tenant.DEFAULT_ID.equals(tenantId)) {
             throw MatrixException.invalidParam("The default tenant cannot be disabled");
         }
         try {

@@ -15,7 +15,7 @@ class TenantStore {
         this.db = db;
     }
 
-    record Row(String id, String name, String status, String baseUrl) {
+    record Row(String id, String name, TenantStatus status, String baseUrl) {
     }
 
     List<Row> all() {
@@ -29,7 +29,7 @@ class TenantStore {
     }
 
     private static Row row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        return new Row(rs.getString(1), rs.getString(2), TenantStatus.stored(rs.getString(3)), rs.getString(4));
     }
 
     void insert(String tenantId, String name, long now) {
@@ -37,9 +37,9 @@ class TenantStore {
                 .params(tenantId, name, now).update();
     }
 
-    void update(String tenantId, String name, String status, String baseUrl) {
+    void update(String tenantId, String name, TenantStatus status, String baseUrl) {
         db.sql().sql("UPDATE tenants SET name = ?, status = ?, base_url = ? WHERE tenant_id = ?")
-                .params(name, status, baseUrl, tenantId).update();
+                .params(name, status.wire(), baseUrl, tenantId).update();
     }
 
     Optional<String> tenantOfDomain(String domain) {

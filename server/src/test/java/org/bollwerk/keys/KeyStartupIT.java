@@ -76,7 +76,7 @@ class KeyStartupIT {
         try (ConfigurableApplicationContext context = start(dir.resolve("data"), "bollwerk.keys.kek-file=" + outside)) {
             assertThat(outside).exists();
             assertThat(dir.resolve("data/keys/kek.key")).doesNotExist();
-            assertThat(context.getBean(AtRestCipher.class).kekSource()).contains(outside.toString());
+            assertThat(context.getBean(KeyAdministration.class).kekSource()).contains(outside.toString());
         }
     }
 
