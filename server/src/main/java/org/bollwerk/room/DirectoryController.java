@@ -72,6 +72,7 @@ class DirectoryController {
     @DeleteMapping("/directory/room/{alias}")
     Map<String, Object> delete(Requester requester, @PathVariable String alias) {
         String canonical = RoomAlias.parse(alias).toString();
+        reader.resolveAlias(requester.userId(), canonical);  // another organisation's alias answers as an unknown one
         db.write(() -> {
             String creator = store.aliasCreator(canonical).orElseThrow(() -> MatrixException.notFound("Room alias not found"));
             if (!creator.equals(requester.userId()) && !requester.admin()) {
