@@ -188,6 +188,8 @@ class TenantIsolationIT extends TenantTestBase {
             assertThat(response.status()).as(read + " " + response.text()).isIn(403, 404);
             assertThat(response.text()).doesNotContain("for partners only").doesNotContain(p.bob().userId());
         }
+        TenantUser colleague = newUser("carol", p.tenantB() + ".test");
+        assertThat(http.get(room + "/messages", colleague.token()).text()).contains("for partners only");
         partners(p.tenantA(), p.tenantB(), true);
         assertThat(http.get(room + "/messages", p.alice().token()).text()).contains("for partners only");
         assertThat(http.get(room + "/event/" + encode(eventId), p.alice().token()).status()).isEqualTo(200);
