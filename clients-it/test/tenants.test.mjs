@@ -98,7 +98,8 @@ scenario('a cross-tenant invite is refused until the operator makes the tenants 
     'inviting a user of another tenant is refused with 403 M_FORBIDDEN');
   const profile = await raw(server.baseUrl, 'GET', `/_matrix/client/v3/profile/${encodeURIComponent(bob.userId)}`,
     { token: alice.creds.access_token });
-  assert.equal(profile.status, 403, `profiles of another tenant are hidden: ${show('GET', '/profile', profile)}`);
+  // Answered as for a user that does not exist, so that existence across tenants cannot be probed (issue 24).
+  assert.equal(profile.status, 404, `profiles of another tenant are hidden: ${show('GET', '/profile', profile)}`);
 
   const partners = `/_bollwerk/admin/v1/tenants/${tenants.acme.id}/partners/${tenants.globex.id}`;
   const made = await operator('PUT', partners, {});

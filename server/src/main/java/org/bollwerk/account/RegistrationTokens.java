@@ -88,8 +88,10 @@ public class RegistrationTokens {
         });
     }
 
+    /** Whether registration with the token would be accepted now: as registration, a disabled tenant's token is not. */
     public boolean isValid(String token) {
-        return store.token(token).map(t -> t.validAt(System.currentTimeMillis())).orElse(false);
+        return store.token(token).map(t -> t.validAt(System.currentTimeMillis()) && tenants.isActive(t.tenantId()))
+                .orElse(false);
     }
 
     /**

@@ -88,12 +88,19 @@ class RegistrationTokenAdminController {
         return Map.of();
     }
 
-    /** The token if it exists and the caller administers its tenant; 404 otherwise (also for other tenants). */
+    /**
+     * The token if it exists and the caller administers its tenant; 404 otherwise — also for tokens of other
+     * tenants, so that existing and missing tokens answer alike (no existence oracle across tenants).
+     */
     private RegistrationToken existing(Requester requester, String token) {
         access.requireAnyAdminRole(requester);
         RegistrationToken found = tokens.token(token)
                 .orElseThrow(() -> MatrixException.notFound("No such registration token: " + token));
-        access.require(requester, TenantRoles.REGISTRATION_TOKENS, found.tenantId());
+        try {
+            access.require(requester, TenantRoles.REGISTRATION_TOKENS, found.tenantId());
+        } catch (MatrixException otherTenant) {
+            throw MatrixException.notFound("No such registration token: " + token);
+        }
         return found;
     }
 

@@ -34,11 +34,11 @@ class KeyService {
     private final AccountService accounts;
     private final E2eeProperties limits;
 
-    private final org.bollwerk.tenant.TenantService tenants;
+    private final org.bollwerk.tenant.TenantIsolation isolation;
 
     KeyService(Db db, KeyStore store, CrossSigningStore crossSigning, DeviceLists deviceLists, AccountService accounts,
-               E2eeProperties limits, org.bollwerk.tenant.TenantService tenants) {
-        this.tenants = tenants;
+               E2eeProperties limits, org.bollwerk.tenant.TenantIsolation isolation) {
+        this.isolation = isolation;
         this.db = db;
         this.store = store;
         this.crossSigning = crossSigning;
@@ -270,8 +270,7 @@ class KeyService {
      * cannot even start an encrypted session with each other (answered as for unknown users).
      */
     private boolean mayReach(Requester requester, String userId) {
-        return tenants.tenantOfDomain(UserId.parse(userId).domain())
-                .map(tenant -> tenants.mayInteract(requester.tenantId(), tenant)).orElse(false);
+        return isolation.tenantOfUser(userId).isPresent() && isolation.seeUser(requester.userId(), userId).allowed();
     }
 
     Map<String, Object> claim(Requester requester, ObjectNode body) {

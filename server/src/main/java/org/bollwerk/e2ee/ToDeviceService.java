@@ -31,11 +31,11 @@ class ToDeviceService {
     private final AccountService accounts;
     private final E2eeProperties limits;
 
-    private final org.bollwerk.tenant.TenantService tenants;
+    private final org.bollwerk.tenant.TenantIsolation isolation;
 
     ToDeviceService(Db db, ToDeviceStore store, AccountService accounts, E2eeProperties limits,
-                    org.bollwerk.tenant.TenantService tenants) {
-        this.tenants = tenants;
+                    org.bollwerk.tenant.TenantIsolation isolation) {
+        this.isolation = isolation;
         this.db = db;
         this.store = store;
         this.accounts = accounts;
@@ -86,8 +86,9 @@ class ToDeviceService {
     private List<Delivery> expand(Requester requester, JsonNode messages) {
         List<Delivery> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> user : messages.properties()) {
-            boolean reachable = tenants.tenantOfDomain(UserId.parse(user.getKey()).domain())
-                    .map(tenant -> tenants.mayInteract(requester.tenantId(), tenant)).orElse(false);
+            UserId.parse(user.getKey());
+            boolean reachable = isolation.tenantOfUser(user.getKey()).isPresent()
+                    && isolation.seeUser(requester.userId(), user.getKey()).allowed();
             if (!reachable) continue;
             List<String> devices = accounts.devices(user.getKey()).stream().map(Device::deviceId).toList();
             if (devices.isEmpty()) continue;

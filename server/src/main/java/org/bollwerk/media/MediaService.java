@@ -6,6 +6,7 @@ import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.storage.Db;
 import org.bollwerk.room.MediaReferenced;
 import org.bollwerk.room.RoomReader;
+import org.bollwerk.tenant.TenantIsolation;
 import org.bollwerk.tenant.TenantService;
 import org.springframework.context.event.EventListener;
 import org.slf4j.Logger;
@@ -32,10 +33,12 @@ public class MediaService {
     private final MediaProperties props;
 
     private final RoomReader rooms;
+    private final TenantIsolation isolation;
 
     MediaService(Db db, MediaStore store, MediaFiles files, TenantService tenants, MediaProperties props,
-                 RoomReader rooms) {
+                 RoomReader rooms, TenantIsolation isolation) {
         this.rooms = rooms;
+        this.isolation = isolation;
         this.db = db;
         this.store = store;
         this.files = files;
@@ -149,14 +152,8 @@ public class MediaService {
 
     private MediaStore.Media readable(Requester requester, String serverName, String mediaId) {
         MediaStore.Media media = find(serverName, mediaId);
-        // Media is served to authenticated users of the tenant that holds it (rooms span one tenant) and,
-        // once an event of a room refers to it, only to its uploader and those who may see such a room.
-        if (requester != null && !requester.tenantId().equals(media.tenantId())) throw MatrixException.notFound("Media not found");
-        if (requester != null && !requester.userId().equals(media.uploader())) {
-            List<String> referringRooms = store.rooms(serverName, mediaId);
-            if (!referringRooms.isEmpty() && referringRooms.stream().noneMatch(room -> mayRead(room, requester.userId()))) {
-                throw MatrixException.notFound("Media not found");
-            }
+        if (requester != null && !mayRead(requester.userId(), serverName, mediaId, media)) {
+            throw MatrixException.notFound("Media not found");
         }
         if (!media.uploaded()) {
             throw new MatrixException(ErrCode.M_NOT_YET_UPLOADED, "The content of this URI has not been uploaded yet");
@@ -164,7 +161,19 @@ public class MediaService {
         return media;
     }
 
-    private boolean mayRead(String roomId, String userId) {
+    /**
+     * The access decision: the isolation policy decides across organisations (the holding tenant and its
+     * partners); once an event of a room refers to the content, only its uploader and those who may see such
+     * a room may read it.
+     */
+    private boolean mayRead(String userId, String serverName, String mediaId, MediaStore.Media media) {
+        if (!isolation.seeMedia(userId, "mxc://" + serverName + "/" + mediaId, media.tenantId()).allowed()) return false;
+        if (userId.equals(media.uploader())) return true;
+        List<String> referringRooms = store.rooms(serverName, mediaId);
+        return referringRooms.isEmpty() || referringRooms.stream().anyMatch(room -> mayReadRoom(room, userId));
+    }
+
+    private boolean mayReadRoom(String roomId, String userId) {
         try {
             rooms.requireCanRead(roomId, userId);
             return true;
@@ -173,7 +182,10 @@ public class MediaService {
         }
     }
 
-    /** Ties content to the rooms whose events point at it (same transaction as the event). */
+    /**
+     * Ties content to the rooms whose events point at it (same transaction as the event) — only content the
+     * sender could already read: otherwise anyone who learnt a URI could widen its audience to their own room.
+     */
     @EventListener
     void referenced(MediaReferenced event) {
         for (String uri : event.mxcUris()) {
@@ -182,7 +194,10 @@ public class MediaService {
             if (slash <= 0 || slash == rest.length() - 1) continue;
             String serverName = rest.substring(0, slash);
             String mediaId = rest.substring(slash + 1);
-            if (store.media(serverName, mediaId).isPresent()) store.referToRoom(serverName, mediaId, event.roomId());
+            Optional<MediaStore.Media> media = store.media(serverName, mediaId);
+            if (media.isPresent() && mayRead(event.sender(), serverName, mediaId, media.get())) {
+                store.referToRoom(serverName, mediaId, event.roomId());
+            }
         }
     }
 

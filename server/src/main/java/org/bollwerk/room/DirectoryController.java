@@ -3,8 +3,10 @@ package org.bollwerk.room;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.auth.PowerLevels;
 import org.bollwerk.matrix.id.RoomAlias;
 import org.bollwerk.matrix.id.RoomId;
+import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
 import org.bollwerk.tenant.TenantService;
@@ -44,8 +46,7 @@ class DirectoryController {
 
     @GetMapping("/directory/room/{alias}")
     Map<String, Object> resolve(Requester requester, @PathVariable String alias) {
-        String canonical = RoomAlias.parse(alias).toString();
-        String roomId = store.roomOfAlias(canonical).orElseThrow(() -> MatrixException.notFound("Room alias not found"));
+        String roomId = reader.resolveAlias(requester.userId(), RoomAlias.parse(alias).toString());
         return Map.of("room_id", roomId, "servers", List.of(RoomId.parse(roomId).domain()));
     }
 
@@ -71,6 +72,7 @@ class DirectoryController {
     @DeleteMapping("/directory/room/{alias}")
     Map<String, Object> delete(Requester requester, @PathVariable String alias) {
         String canonical = RoomAlias.parse(alias).toString();
+        reader.resolveAlias(requester.userId(), canonical);  // another organisation's alias answers as an unknown one
         db.write(() -> {
             String creator = store.aliasCreator(canonical).orElseThrow(() -> MatrixException.notFound("Room alias not found"));
             if (!creator.equals(requester.userId()) && !requester.admin()) {
@@ -105,13 +107,23 @@ class DirectoryController {
         }
         db.write(() -> {
             EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room"));
-            if (!room.creator().equals(requester.userId()) && !requester.admin()
-                    && !"join".equals(store.membership(roomId, requester.userId()).orElse(null))) {
-                throw MatrixException.forbidden("You may not publish this room");
+            if (!requester.admin() && !mayPublish(room, requester.userId())) {
+                throw MatrixException.forbidden("You need the power to set the room's canonical alias to publish it");
             }
             store.setPublished(roomId, visibility.equals("public"));
         });
         return Map.of();
+    }
+
+    /**
+     * As Synapse: a joined member whose power level suffices to send {@code m.room.canonical_alias} (the
+     * room's public address) may list or unlist the room; plain members may not.
+     */
+    private boolean mayPublish(EventStore.RoomRow room, String userId) {
+        if (!"join".equals(store.membership(room.roomId(), userId).orElse(null))) return false;
+        ObjectNode levels = store.currentState(room.roomId(), "m.room.power_levels", "").map(StoredEvent::content).orElse(null);
+        return PowerLevels.of(levels, UserId.parse(room.creator()))
+                .canSend(UserId.parse(userId), "m.room.canonical_alias", true);
     }
 
     @GetMapping("/publicRooms")

@@ -114,7 +114,7 @@ class EventWriter {
                 draft.sender(), now, null, draft.txnDevice(), draft.txnId(), pdu);
         store.insertEvent(stored, json, relTarget, relType, depth);
         java.util.Set<String> media = mediaUris(draft.content());
-        if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), media));
+        if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), draft.sender(), media));
         if (draft.stateKey() != null) {
             store.setCurrentState(draft.roomId(), draft.type(), draft.stateKey(), eventId, position);
             if ("m.room.member".equals(draft.type())) {

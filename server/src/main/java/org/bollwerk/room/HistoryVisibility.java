@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.tenant.TenantIsolation;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -9,13 +10,22 @@ import java.util.Map;
 /**
  * Decides which events of a room a user may see: by the room's history visibility and the user's
  * membership at each event, so a user never sees what happened before they were allowed to.
+ * {@code world_readable} opens a room's history only to those {@link TenantIsolation} lets see the room
+ * (its own and partner organisations), never to every user of the deployment.
  */
 @Component
 class HistoryVisibility {
     private final EventStore store;
+    private final TenantIsolation isolation;
 
-    HistoryVisibility(EventStore store) {
+    HistoryVisibility(EventStore store, TenantIsolation isolation) {
         this.store = store;
+        this.isolation = isolation;
+    }
+
+    /** Whether world-readable history of the room is readable for this user without membership. */
+    boolean worldReadableFor(String roomId, String userId) {
+        return store.room(roomId).map(room -> isolation.seeRoom(userId, roomId, room.tenantId()).allowed()).orElse(false);
     }
 
     /** Filters {@code events} (one room, any order) down to those {@code userId} may see. */
@@ -26,15 +36,18 @@ class HistoryVisibility {
         List<Map.Entry<Long, String>> visibilities =
                 store.stateHistory(roomId, "m.room.history_visibility", "", "history_visibility", upTo);
         String currentMembership = store.membership(roomId, userId).orElse("leave");
+        boolean worldReadable = visibilities.stream().anyMatch(v -> "world_readable".equals(v.getValue()))
+                && worldReadableFor(roomId, userId);
         List<StoredEvent> visible = new ArrayList<>(events.size());
         for (StoredEvent event : events) {
-            if (maysee(event, userId, memberships, visibilities, currentMembership)) visible.add(event);
+            if (maysee(event, userId, memberships, visibilities, currentMembership, worldReadable)) visible.add(event);
         }
         return visible;
     }
 
     private static boolean maysee(StoredEvent event, String userId, List<Map.Entry<Long, String>> memberships,
-                                  List<Map.Entry<Long, String>> visibilities, String currentMembership) {
+                                  List<Map.Entry<Long, String>> visibilities, String currentMembership,
+                                  boolean worldReadableAllowed) {
         long at = event.streamOrdering();
         // Users always see their own membership events (the invite, kick or ban that concerns them).
         if (userId.equals(event.stateKey()) && "m.room.member".equals(event.type())) return true;
@@ -42,7 +55,7 @@ class HistoryVisibility {
         String visibility = valueBefore(visibilities, at, "shared");
         if ("join".equals(membership)) return true;
         return switch (visibility) {
-            case "world_readable" -> true;
+            case "world_readable" -> worldReadableAllowed;
             case "shared" -> "join".equals(currentMembership);
             case "invited" -> "invite".equals(membership);
             default -> false;

@@ -2,7 +2,6 @@ package org.bollwerk.room;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.account.Requester;
-import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.RoomAlias;
 import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.matrix.json.Json;
@@ -39,7 +38,7 @@ class MembershipController {
     @PostMapping("/join/{roomIdOrAlias}")
     Map<String, Object> joinByIdOrAlias(Requester requester, @PathVariable String roomIdOrAlias,
                                         @RequestBody(required = false) byte[] raw) {
-        String roomId = resolve(roomIdOrAlias);
+        String roomId = resolve(requester, roomIdOrAlias);
         return Map.of("room_id", rooms.join(requester, roomId, reason(raw)));
     }
 
@@ -98,10 +97,9 @@ class MembershipController {
         return Map.of("joined_rooms", reader.joinedRooms(requester.userId()));
     }
 
-    private String resolve(String roomIdOrAlias) {
+    private String resolve(Requester requester, String roomIdOrAlias) {
         if (roomIdOrAlias.startsWith("#")) {
-            String alias = RoomAlias.parse(roomIdOrAlias).toString();
-            return reader.roomOfAlias(alias).orElseThrow(() -> MatrixException.notFound("Room alias not found"));
+            return reader.resolveAlias(requester.userId(), RoomAlias.parse(roomIdOrAlias).toString());
         }
         return RoomId.parse(roomIdOrAlias).toString();
     }

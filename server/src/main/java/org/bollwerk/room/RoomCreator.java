@@ -9,7 +9,6 @@ import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
-import org.bollwerk.tenant.TenantService;
 import org.bollwerk.web.JsonBody;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -30,16 +29,14 @@ class RoomCreator {
     private final EventStore store;
     private final EventWriter writer;
     private final RoomService rooms;
-    private final TenantService tenants;
     private final RoomSettings settings;
 
-    RoomCreator(Db db, EventStore store, EventWriter writer, RoomService rooms, TenantService tenants,
+    RoomCreator(Db db, EventStore store, EventWriter writer, RoomService rooms,
                 RoomSettings settings) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.rooms = rooms;
-        this.tenants = tenants;
         this.settings = settings;
     }
 
@@ -61,8 +58,9 @@ class RoomCreator {
         boolean isDirect = JsonBody.bool(body, "is_direct", false);
         ObjectNode creationContent = JsonBody.object(body, "creation_content", false);
         ObjectNode powerOverride = JsonBody.object(body, "power_level_content_override", false);
+        String roomId = RoomId.random(domain).toString();
         List<String> invites = userList(body.get("invite"));
-        for (String invitee : invites) rooms.requireMayInvite(requester.tenantId(), requester.tenantId(), invitee);
+        for (String invitee : invites) rooms.requireMayInvite(requester.userId(), roomId, requester.tenantId(), invitee);
         List<ObjectNode> initialState = initialState(body.get("initial_state"));
         String aliasName = JsonBody.string(body, "room_alias_name", false);
         String alias = null;
@@ -73,7 +71,6 @@ class RoomCreator {
             alias = RoomAlias.parse("#" + aliasName + ":" + domain).toString();
         }
         String tenantId = requester.tenantId();
-        String roomId = RoomId.random(domain).toString();
         String sender = requester.userId();
         String finalPreset = preset;
         String finalAlias = alias;
@@ -119,6 +116,10 @@ class RoomCreator {
                         .put("guest_access", "public_chat".equals(finalPreset) ? "forbidden" : "can_join"), version);
             }
             for (ObjectNode event : initialState) {
+                // The same rule as the state API: a canonical alias must point to this room (no claiming others').
+                if ("m.room.canonical_alias".equals(event.path("type").asString())) {
+                    rooms.validateCanonicalAlias(roomId, (ObjectNode) event.get("content"));
+                }
                 state(roomId, event.path("type").asString(), event.path("state_key").asString(""), sender,
                         (ObjectNode) event.get("content"), version);
             }

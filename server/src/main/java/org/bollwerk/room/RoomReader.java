@@ -3,6 +3,7 @@ package org.bollwerk.room;
 import org.bollwerk.filter.EventFilter;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.tenant.TenantIsolation;
 import org.springframework.stereotype.Service;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Reads rooms for clients and for /sync, always through the requester's history visibility. */
 @Service
@@ -19,11 +21,13 @@ public class RoomReader {
     private final EventStore store;
     private final HistoryVisibility visibility;
     private final StreamNotifier notifier;
+    private final TenantIsolation isolation;
 
-    RoomReader(EventStore store, HistoryVisibility visibility, StreamNotifier notifier) {
+    RoomReader(EventStore store, HistoryVisibility visibility, StreamNotifier notifier, TenantIsolation isolation) {
         this.store = store;
         this.visibility = visibility;
         this.notifier = notifier;
+        this.isolation = isolation;
     }
 
     /** A user's membership in one room, with the position of the event that set it. */
@@ -154,7 +158,10 @@ public class RoomReader {
         return visibility.filter(roomId, userId, events);
     }
 
-    /** Ensures the user is or was in the room, or it is world-readable; 403 otherwise. */
+    /**
+     * Ensures the user is or was in the room, or it is world-readable and the isolation policy lets them see
+     * it; 403 otherwise (the same answer as for an unknown room).
+     */
     public void requireCanRead(String roomId, String userId) {
         if (store.room(roomId).isEmpty()) throw MatrixException.forbidden("You are not a member of this room");
         Optional<String> membership = store.membership(roomId, userId);
@@ -162,7 +169,9 @@ public class RoomReader {
         if ("ban".equals(membership.orElse(null)) && wasEverJoined(roomId, userId)) return;
         boolean worldReadable = store.currentState(roomId, "m.room.history_visibility", "")
                 .map(e -> "world_readable".equals(e.content().path("history_visibility").asString(""))).orElse(false);
-        if (!worldReadable) throw MatrixException.forbidden("You are not a member of this room");
+        if (!worldReadable || !visibility.worldReadableFor(roomId, userId)) {
+            throw MatrixException.forbidden("You are not a member of this room");
+        }
     }
 
     private boolean wasEverJoined(String roomId, String userId) {
@@ -210,8 +219,16 @@ public class RoomReader {
         return notifier.current();
     }
 
-    public Optional<String> roomOfAlias(String alias) {
-        return store.roomOfAlias(alias);
+    /**
+     * The room an alias points to, if the isolation policy lets the requester learn it; an alias of a room of
+     * another organisation answers exactly as an unknown alias (404).
+     */
+    public String resolveAlias(String requesterUserId, String alias) {
+        Supplier<MatrixException> unknown = () -> MatrixException.notFound("Room alias not found");
+        String roomId = store.roomOfAlias(alias).orElseThrow(unknown);
+        String tenant = store.room(roomId).map(EventStore.RoomRow::tenantId).orElseThrow(unknown);
+        isolation.resolveAlias(requesterUserId, alias, tenant).orElseThrow(unknown);
+        return roomId;
     }
 
     public List<String> aliases(String roomId) {

@@ -7,7 +7,7 @@ import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
-import org.bollwerk.tenant.TenantService;
+import org.bollwerk.tenant.TenantIsolation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,15 +21,15 @@ public class RoomService {
     private final EventStore store;
     private final EventWriter writer;
     private final ObjectProvider<MemberProfileSource> profiles;
-    private final TenantService tenants;
+    private final TenantIsolation isolation;
 
     RoomService(Db db, EventStore store, EventWriter writer, ObjectProvider<MemberProfileSource> profiles,
-                TenantService tenants) {
+                TenantIsolation isolation) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.profiles = profiles;
-        this.tenants = tenants;
+        this.isolation = isolation;
     }
 
     RoomVersion version(String roomId) {
@@ -77,7 +77,7 @@ public class RoomService {
         });
     }
 
-    private void validateCanonicalAlias(String roomId, ObjectNode content) {
+    void validateCanonicalAlias(String roomId, ObjectNode content) {
         java.util.List<String> aliases = new java.util.ArrayList<>();
         if (content.path("alias").isString()) aliases.add(content.path("alias").asString());
         content.path("alt_aliases").forEach(a -> aliases.add(a.asString("")));
@@ -98,9 +98,8 @@ public class RoomService {
     public String join(Requester requester, String roomId, String reason) {
         return db.write(() -> {
             EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
-            if (!tenants.mayInteract(requester.tenantId(), room.tenantId())) {
-                throw MatrixException.forbidden("This room belongs to another organisation");
-            }
+            isolation.joinRoom(requester.userId(), roomId, room.tenantId())
+                    .orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
             String membership = store.membership(roomId, requester.userId()).orElse(null);
             if ("join".equals(membership)) {
                 return roomId;  // already joined: joining again is a no-op
@@ -113,22 +112,34 @@ public class RoomService {
     public void invite(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
-            EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
-            requireMayInvite(requester.tenantId(), room.tenantId(), target);
+            EventStore.RoomRow room = existingRoom(roomId);
+            requireMayChangeMembership(requester.userId(), room, target);
             member(requester.userId(), roomId, target, "invite", reason, null);
         });
     }
 
     /**
-     * Tenants are isolated: a local user of another tenant may be invited only when both the inviter's
-     * tenant and the room's tenant are that tenant or its partners.
+     * Every membership change aimed at someone else (invite, kick, ban, unban) follows the invite rule of
+     * {@link TenantIsolation}: a user of another tenant is reachable only when both the requester's tenant
+     * and the room's tenant are that tenant or its partners — unless the user is in the room already
+     * (joined or invited), where the change opens no new channel (e.g. removing someone after a partnership
+     * ended). Decided by the target's domain, so existing and missing users are answered alike.
      */
-    void requireMayInvite(String inviterTenant, String roomTenant, String target) {
-        String targetTenant = tenants.tenantOfDomain(UserId.parse(target).domain()).orElse(null);
-        if (targetTenant == null) return;  // not a user of this deployment: a matter for federation
-        if (!tenants.mayInteract(inviterTenant, targetTenant) || !tenants.mayInteract(roomTenant, targetTenant)) {
-            throw MatrixException.forbidden(target + " belongs to another organisation");
-        }
+    void requireMayChangeMembership(String requesterUserId, EventStore.RoomRow room, String target) {
+        String membership = store.membership(room.roomId(), target).orElse(null);
+        boolean sharesRoom = "join".equals(membership) || "invite".equals(membership);
+        isolation.changeMembership(requesterUserId, target, room.roomId(), room.tenantId(), sharesRoom)
+                .orElseThrow(() -> MatrixException.forbidden(target + " belongs to another organisation"));
+    }
+
+    /** For createRoom: invitees are checked before the room exists (nobody shares it yet). */
+    void requireMayInvite(String requesterUserId, String roomId, String roomTenant, String target) {
+        isolation.changeMembership(requesterUserId, target, roomId, roomTenant, false)
+                .orElseThrow(() -> MatrixException.forbidden(target + " belongs to another organisation"));
+    }
+
+    private EventStore.RoomRow existingRoom(String roomId) {
+        return store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
     }
 
     public void leave(Requester requester, String roomId, String reason) {
@@ -145,7 +156,7 @@ public class RoomService {
     public void kick(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
-            version(roomId);
+            requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
             String membership = store.membership(roomId, target).orElse(null);
             if (membership == null || "leave".equals(membership) || "ban".equals(membership)) {
                 throw MatrixException.forbidden("The user is not a member of this room");
@@ -157,7 +168,7 @@ public class RoomService {
     public void ban(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
-            version(roomId);
+            requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
             member(requester.userId(), roomId, target, "ban", reason, null);
         });
     }
@@ -165,7 +176,7 @@ public class RoomService {
     public void unban(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
-            version(roomId);
+            requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
             if (!"ban".equals(store.membership(roomId, target).orElse(null))) {
                 throw MatrixException.forbidden("The user is not banned");
             }

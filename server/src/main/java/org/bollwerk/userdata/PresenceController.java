@@ -22,21 +22,20 @@ import java.util.Map;
 class PresenceController {
     private final PresenceService presence;
     private final ProfileService profiles;
-    private final org.bollwerk.tenant.TenantService tenants;
+    private final org.bollwerk.tenant.TenantIsolation isolation;
 
-    PresenceController(PresenceService presence, ProfileService profiles, org.bollwerk.tenant.TenantService tenants) {
+    PresenceController(PresenceService presence, ProfileService profiles, org.bollwerk.tenant.TenantIsolation isolation) {
         this.presence = presence;
         this.profiles = profiles;
-        this.tenants = tenants;
+        this.isolation = isolation;
     }
 
     @GetMapping("/presence/{userId}/status")
     Map<String, Object> get(Requester requester, @PathVariable String userId) {
         UserId.parse(userId);
-        String tenant = profiles.tenantOf(userId).orElse(null);
-        if (tenant == null || !tenants.mayInteract(requester.tenantId(), tenant)) {
-            throw MatrixException.notFound("Presence not found");
-        }
+        // Users of other tenants answer exactly as users that do not exist.
+        isolation.seeUser(requester.userId(), userId).orElseThrow(() -> MatrixException.notFound("Presence not found"));
+        if (profiles.tenantOf(userId).isEmpty()) throw MatrixException.notFound("Presence not found");
         PresenceService.Status status = presence.status(userId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("presence", status.state());

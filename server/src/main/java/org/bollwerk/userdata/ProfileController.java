@@ -4,7 +4,7 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
-import org.bollwerk.tenant.TenantService;
+import org.bollwerk.tenant.TenantIsolation;
 import org.bollwerk.web.JsonBody;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code /profile/...} and {@code /user_directory/search}. */
 @RestController
@@ -27,11 +28,11 @@ class ProfileController {
     static final int DIRECTORY_MAX_LIMIT = 50;
 
     private final ProfileService profiles;
-    private final TenantService tenants;
+    private final TenantIsolation isolation;
 
-    ProfileController(ProfileService profiles, TenantService tenants) {
+    ProfileController(ProfileService profiles, TenantIsolation isolation) {
         this.profiles = profiles;
-        this.tenants = tenants;
+        this.isolation = isolation;
     }
 
     @GetMapping("/profile/{userId}")
@@ -84,8 +85,7 @@ class ProfileController {
                 : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));
         String trimmed = term.strip();
         if (trimmed.isEmpty()) return Map.of("results", List.of(), "limited", false);
-        List<String> visibleTenants = new java.util.ArrayList<>(List.of(requester.tenantId()));
-        visibleTenants.addAll(tenants.partners(requester.tenantId()));
+        List<String> visibleTenants = isolation.tenantsVisibleTo(requester.userId());
         List<ProfileService.DirectoryEntry> hits = profiles.search(visibleTenants, trimmed, limit + 1);
         List<Map<String, Object>> results = hits.stream().limit(limit).map(hit -> {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -97,14 +97,16 @@ class ProfileController {
         return Map.of("results", results, "limited", hits.size() > limit);
     }
 
-    /** The profile of a user of the requester's tenant or a partner tenant; 403 for other tenants. */
+    /**
+     * The profile of a user of the requester's tenant or a partner tenant. Users of other tenants answer
+     * exactly as users that do not exist (404), decided before anything is looked up: no existence oracle.
+     */
     private Profile lookup(Requester requester, String userId) {
         UserId.parse(userId);
-        String tenant = profiles.tenantOf(userId).orElseThrow(() -> MatrixException.notFound("Profile not found"));
-        if (!tenants.mayInteract(requester.tenantId(), tenant)) {
-            throw MatrixException.forbidden("This user belongs to another organisation");
-        }
-        return profiles.profile(userId).orElseThrow(() -> MatrixException.notFound("Profile not found"));
+        Supplier<MatrixException> unknown = () -> MatrixException.notFound("Profile not found");
+        isolation.seeUser(requester.userId(), userId).orElseThrow(unknown);
+        profiles.tenantOf(userId).orElseThrow(unknown);
+        return profiles.profile(userId).orElseThrow(unknown);
     }
 
     static void ownOnly(Requester requester, String userId) {

@@ -7,6 +7,7 @@ import tools.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bollwerk.testsupport.MatrixHttp.encode;
@@ -99,12 +100,12 @@ class TenantIsolationIT extends TenantTestBase {
     }
 
     @Test
-    void profilesOfOtherTenantsAreForbiddenUnlessPartners() {
+    void profilesOfOtherTenantsAnswerAsUnknownUsersUnlessPartners() {
         Pair p = twoTenants("profile");
         String path = V3 + "/profile/" + encode(p.bob().userId());
-        refused(http.get(path, p.alice().token()), 403, "M_FORBIDDEN");
-        refused(http.get(path + "/displayname", p.alice().token()), 403, "M_FORBIDDEN");
-        refused(http.get(path + "/avatar_url", p.alice().token()), 403, "M_FORBIDDEN");
+        refused(http.get(path, p.alice().token()), 404, "M_NOT_FOUND");
+        refused(http.get(path + "/displayname", p.alice().token()), 404, "M_NOT_FOUND");
+        refused(http.get(path + "/avatar_url", p.alice().token()), 404, "M_NOT_FOUND");
         assertThat(http.get(path, p.bob().token()).status()).isEqualTo(200);
         partners(p.tenantA(), p.tenantB(), true);
         assertThat(http.get(path, p.alice().token()).json().get("displayname").asString()).isEqualTo("Bob profile");
@@ -158,5 +159,181 @@ class TenantIsolationIT extends TenantTestBase {
         refused(http.send("POST", V3 + "/rooms/" + encode(roomId) + "/invite", p.bob().token(),
                 Map.of("user_id", carol.userId())), 403, "M_FORBIDDEN");
         assertThat(membership(p.alice(), roomId, carol.userId())).isNull();
+    }
+
+    private String send(TenantUser user, String roomId, Map<String, Object> content) {
+        Response sent = http.send("PUT", V3 + "/rooms/" + encode(roomId) + "/send/m.room.message/" + UUID.randomUUID(),
+                user.token(), content);
+        assertThat(sent.status()).as(sent.text()).isEqualTo(200);
+        return sent.json().get("event_id").asString();
+    }
+
+    private Response membershipChange(TenantUser by, String roomId, String action, String target) {
+        return http.send("POST", V3 + "/rooms/" + encode(roomId) + "/" + action, by.token(),
+                Map.of("user_id", target, "reason", "note from " + action));
+    }
+
+    @Test
+    void worldReadableHistoryOfAnotherTenantIsReadableOnlyByItsPartners() {
+        Pair p = twoTenants("wr");
+        String roomId = createRoom(p.bob(), Map.of("preset", "public_chat", "initial_state", List.of(Map.of(
+                "type", "m.room.history_visibility", "content", Map.of("history_visibility", "world_readable")))));
+        String eventId = send(p.bob(), roomId, Map.of("msgtype", "m.text", "body", "for partners only"));
+        String room = V3 + "/rooms/" + encode(roomId);
+        List<String> reads = List.of(room + "/messages", room + "/context/" + encode(eventId), room + "/event/" + encode(eventId),
+                room + "/state", room + "/members", "/_matrix/client/v1/rooms/" + encode(roomId) + "/threads",
+                "/_matrix/client/v1/rooms/" + encode(roomId) + "/relations/" + encode(eventId));
+        for (String read : reads) {
+            Response response = http.get(read, p.alice().token());
+            assertThat(response.status()).as(read + " " + response.text()).isIn(403, 404);
+            assertThat(response.text()).doesNotContain("for partners only").doesNotContain(p.bob().userId());
+        }
+        TenantUser colleague = newUser("carol", p.tenantB() + ".test");
+        assertThat(http.get(room + "/messages", colleague.token()).text()).contains("for partners only");
+        partners(p.tenantA(), p.tenantB(), true);
+        assertThat(http.get(room + "/messages", p.alice().token()).text()).contains("for partners only");
+        assertThat(http.get(room + "/event/" + encode(eventId), p.alice().token()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void banKickUnbanAndInviteOfAUserOfAnotherTenantAreRefusedAndTheReasonNeverArrives() {
+        Pair p = twoTenants("ban");
+        String roomId = createRoom(p.alice(), Map.of("preset", "private_chat"));
+        for (String action : List.of("ban", "kick", "unban", "invite")) {
+            refused(membershipChange(p.alice(), roomId, action, p.bob().userId()), 403, "M_FORBIDDEN");
+        }
+        assertThat(membership(p.alice(), roomId, p.bob().userId())).isNull();
+        assertThat(http.get(V3 + "/sync", p.bob().token()).text()).doesNotContain(roomId).doesNotContain("note from");
+    }
+
+    @Test
+    void aMemberWhosePartnershipEndedCanStillBeRemovedButNotBannedOnceGone() {
+        Pair p = twoTenants("ended");
+        partners(p.tenantA(), p.tenantB(), true);
+        String roomId = createRoom(p.alice(), Map.of("preset", "private_chat", "invite", List.of(p.bob().userId())));
+        assertThat(http.send("POST", V3 + "/join/" + encode(roomId), p.bob().token(), Map.of()).status()).isEqualTo(200);
+        partners(p.tenantA(), p.tenantB(), false);
+        // Sharing the room already, the kick opens no new channel: the room's admin must be able to remove them.
+        assertThat(membershipChange(p.alice(), roomId, "kick", p.bob().userId()).status()).isEqualTo(200);
+        assertThat(membership(p.alice(), roomId, p.bob().userId())).isEqualTo("leave");
+        refused(membershipChange(p.alice(), roomId, "ban", p.bob().userId()), 403, "M_FORBIDDEN");
+        refused(membershipChange(p.alice(), roomId, "invite", p.bob().userId()), 403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void anAliasOfAnotherTenantAnswersAsAnUnknownAlias() {
+        Pair p = twoTenants("alias");
+        String name = "iso-" + UUID.randomUUID().toString().substring(0, 8);
+        String roomId = createRoom(p.bob(), Map.of("preset", "public_chat", "room_alias_name", name));
+        String alias = "#" + name + ":" + p.tenantB() + ".test";
+        String missing = "#nope-" + name + ":" + p.tenantB() + ".test";
+        for (String a : List.of(alias, missing)) {
+            refused(http.get(V3 + "/directory/room/" + encode(a), p.alice().token()), 404, "M_NOT_FOUND");
+            refused(http.send("POST", V3 + "/join/" + encode(a), p.alice().token(), Map.of()), 404, "M_NOT_FOUND");
+            refused(http.send("DELETE", V3 + "/directory/room/" + encode(a), p.alice().token(), null), 404, "M_NOT_FOUND");
+        }
+        partners(p.tenantA(), p.tenantB(), true);
+        assertThat(http.get(V3 + "/directory/room/" + encode(alias), p.alice().token()).text()).contains(roomId);
+    }
+
+    @Test
+    void presenceAndKeysOfAnotherTenantAnswerAsForUnknownUsers() {
+        Pair p = twoTenants("exists");
+        String ghost = "@ghost-" + UUID.randomUUID().toString().substring(0, 8) + ":" + p.tenantB() + ".test";
+        for (String user : List.of(p.bob().userId(), ghost)) {
+            refused(http.get(V3 + "/presence/" + encode(user) + "/status", p.alice().token()), 404, "M_NOT_FOUND");
+            refused(http.get(V3 + "/profile/" + encode(user), p.alice().token()), 404, "M_NOT_FOUND");
+            Response keys = http.send("POST", V3 + "/keys/query", p.alice().token(), Map.of("device_keys", Map.of(user, List.of())));
+            assertThat(keys.json().path("device_keys").has(user)).isFalse();
+        }
+    }
+
+    @Test
+    void registrationTokensOfAnotherTenantAnswerAsMissingOnesForItsAdmins() {
+        Pair p = twoTenants("tokens");
+        Response grant = http.send("PUT", TENANTS + "/" + p.tenantA() + "/roles/tenant_admin/members/"
+                + encode(p.alice().userId()), adminToken, null);
+        assertThat(grant.status()).as(grant.text()).isEqualTo(200);
+        String token = http.send("POST", "/_synapse/admin/v1/registration_tokens/new", adminToken,
+                Map.of("tenant_id", p.tenantB())).json().get("token").asString();
+        String tokens = "/_synapse/admin/v1/registration_tokens/";
+        for (String t : List.of(token, "no-such-" + UUID.randomUUID().toString().substring(0, 8))) {
+            refused(http.get(tokens + t, p.alice().token()), 404, "M_NOT_FOUND");
+            refused(http.send("PUT", tokens + t, p.alice().token(), Map.of("uses_allowed", 1)), 404, "M_NOT_FOUND");
+            refused(http.send("DELETE", tokens + t, p.alice().token(), null), 404, "M_NOT_FOUND");
+        }
+        // A token of a disabled tenant is not valid: the validity check answers as registration would.
+        String validity = "/_matrix/client/v1/register/m.login.registration_token/validity?token=";
+        assertThat(http.get(validity + token, null).json().get("valid").asBoolean()).isTrue();
+        assertThat(http.send("PUT", TENANTS + "/" + p.tenantB(), adminToken, Map.of("status", "disabled")).status()).isEqualTo(200);
+        assertThat(http.get(validity + token, null).json().get("valid").asBoolean()).isFalse();
+        http.send("PUT", TENANTS + "/" + p.tenantB(), adminToken, Map.of("status", "active"));
+    }
+
+    @Test
+    void postingALearntMediaUriInOnesOwnRoomOpensNothingButASenderWhoCouldReadItShares() {
+        String domain = newTenant(uniqueTenantId("media"));
+        TenantUser alice = newUser("alice", domain);
+        TenantUser carol = newUser("carol", domain);
+        TenantUser mallory = newUser("mallory", domain);
+        TenantUser mate = newUser("mate", domain);
+        String secretRoom = createRoom(alice, Map.of("preset", "private_chat"));
+        String mxc = uploadText(alice, "the plan");
+        send(alice, secretRoom, Map.of("msgtype", "m.file", "body", "plan.txt", "url", mxc));
+        refused(download(mallory, mxc), 404, "M_NOT_FOUND");
+
+        String malloryRoom = createRoom(mallory, Map.of("preset", "private_chat", "invite", List.of(mate.userId())));
+        assertThat(http.send("POST", V3 + "/join/" + encode(malloryRoom), mate.token(), Map.of()).status()).isEqualTo(200);
+        send(mallory, malloryRoom, Map.of("msgtype", "m.file", "body", "plan.txt", "url", mxc));
+        refused(download(mallory, mxc), 404, "M_NOT_FOUND");
+        refused(download(mate, mxc), 404, "M_NOT_FOUND");
+
+        String shared = createRoom(alice, Map.of("preset", "private_chat", "invite", List.of(carol.userId())));
+        assertThat(http.send("POST", V3 + "/join/" + encode(shared), carol.token(), Map.of()).status()).isEqualTo(200);
+        refused(download(carol, mxc), 404, "M_NOT_FOUND");
+        send(alice, shared, Map.of("msgtype", "m.file", "body", "plan.txt", "url", mxc));
+        assertThat(download(carol, mxc).text()).isEqualTo("the plan");
+    }
+
+    @Test
+    void onlyMembersWithThePowerToSetTheCanonicalAliasMayPublishARoom() {
+        String domain = newTenant(uniqueTenantId("publish"));
+        TenantUser alice = newUser("alice", domain);
+        TenantUser carol = newUser("carol", domain);
+        String roomId = createRoom(alice, Map.of("preset", "public_chat"));
+        assertThat(http.send("POST", V3 + "/join/" + encode(roomId), carol.token(), Map.of()).status()).isEqualTo(200);
+        String list = V3 + "/directory/list/room/" + encode(roomId);
+        refused(http.send("PUT", list, carol.token(), Map.of("visibility", "public")), 403, "M_FORBIDDEN");
+        assertThat(http.get(list, alice.token()).json().get("visibility").asString()).isEqualTo("private");
+        assertThat(http.send("PUT", list, alice.token(), Map.of("visibility", "public")).status()).isEqualTo(200);
+        refused(http.send("PUT", list, carol.token(), Map.of("visibility", "private")), 403, "M_FORBIDDEN");
+
+        Response levels = http.get(V3 + "/rooms/" + encode(roomId) + "/state/m.room.power_levels", alice.token());
+        tools.jackson.databind.node.ObjectNode raised = (tools.jackson.databind.node.ObjectNode) levels.json();
+        ((tools.jackson.databind.node.ObjectNode) raised.get("users")).put(carol.userId(), 50);
+        assertThat(http.send("PUT", V3 + "/rooms/" + encode(roomId) + "/state/m.room.power_levels", alice.token(), raised)
+                .status()).isEqualTo(200);
+        assertThat(http.send("PUT", list, carol.token(), Map.of("visibility", "private")).status()).isEqualTo(200);
+        assertThat(http.get(list, alice.token()).json().get("visibility").asString()).isEqualTo("private");
+    }
+
+    @Test
+    void createRoomCannotClaimAnotherRoomsCanonicalAliasAsTheStateApiCannot() {
+        String domain = newTenant(uniqueTenantId("claim"));
+        TenantUser alice = newUser("alice", domain);
+        TenantUser mallory = newUser("mallory", domain);
+        String name = "official-" + UUID.randomUUID().toString().substring(0, 8);
+        createRoom(alice, Map.of("preset", "public_chat", "room_alias_name", name));
+        String alias = "#" + name + ":" + domain;
+        List<String> before = joinedRooms(mallory);
+        for (Map<String, Object> content : List.of(Map.<String, Object>of("alias", alias),
+                Map.<String, Object>of("alt_aliases", List.of(alias)))) {
+            refused(http.send("POST", V3 + "/createRoom", mallory.token(), Map.of("initial_state",
+                    List.of(Map.of("type", "m.room.canonical_alias", "content", content)))), 400, "M_BAD_ALIAS");
+        }
+        assertThat(joinedRooms(mallory)).isEqualTo(before);
+        String own = createRoom(mallory, Map.of());
+        refused(http.send("PUT", V3 + "/rooms/" + encode(own) + "/state/m.room.canonical_alias", mallory.token(),
+                Map.of("alias", alias)), 400, "M_BAD_ALIAS");
     }
 }

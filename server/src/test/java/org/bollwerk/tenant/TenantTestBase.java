@@ -92,6 +92,30 @@ public abstract class TenantTestBase {
                 "identifier", Map.of("type", "m.id.user", "user", user), "password", password));
     }
 
+    /** Uploads {@code content} as a text file and returns its {@code mxc://} URI. */
+    protected String uploadText(TenantUser user, String content) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/_matrix/media/v3/upload?filename=notes.txt"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(content))
+                .header("Content-Type", "text/plain").header("Authorization", "Bearer " + user.token()).build();
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> response = client.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return org.bollwerk.matrix.json.Json.MAPPER.readTree(response.body()).get("content_uri").asString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Downloads media through the authenticated client API. */
+    protected Response download(TenantUser user, String mxc) {
+        return http.get("/_matrix/client/v1/media/download/" + mxc.substring("mxc://".length()), user.token());
+    }
+
     protected static void refused(Response response, int status, String errcode) {
         assertThat(response.status()).as(response.text()).isEqualTo(status);
         assertThat(response.errcode()).as(response.text()).isEqualTo(errcode);
