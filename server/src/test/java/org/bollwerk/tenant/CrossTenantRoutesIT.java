@@ -270,6 +270,7 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("kind", "override");
         v.put("ruleId", "x");
         v.put("v", "v3");
+        v.put("tag", "m.favourite");
         return v;
     }
 
