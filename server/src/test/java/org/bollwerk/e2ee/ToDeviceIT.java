@@ -103,12 +103,12 @@ class ToDeviceIT extends E2eeTestBase {
     @org.springframework.beans.factory.annotation.Autowired
     E2eeProperties limits;
 
-    /** Messages waiting for a device that does not sync, as if sent over a long time (positions 1..count). */
+    /** Messages waiting for a device that does not sync, as if sent long ago (positions -count..-1, below any real one). */
     private void backlog(User to, int count) {
         db.write(() -> {
             db.sql().sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
                             + "INSERT INTO to_device_messages (user_id, device_id, stream_position, seq, sender, type, content) "
-                            + "SELECT ?, ?, i, 0, '@old:localhost', 'm.test', '{\"body\":\"old\"}' FROM n")
+                            + "SELECT ?, ?, -i, 0, '@old:localhost', 'm.test', '{\"body\":\"old\"}' FROM n")
                     .params(count, to.userId(), to.deviceId()).update();
         });
     }

@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -226,27 +225,35 @@ class MediaIT extends ClientApiTestBase {
 
     // ---- resource exhaustion (issue 24, findings 6 and 12)
 
-    /** An upload whose body arrives only when {@code release} opens: the server holds it (and its permit) meanwhile. */
-    private CompletableFuture<HttpResponse<String>> slowUpload(User user, CountDownLatch release) {
-        java.util.function.Supplier<java.io.InputStream> body = () -> new java.io.InputStream() {
-            private int sent;
+    /**
+     * An upload over a plain socket that sends its headers and the first bytes of its body, then waits: the
+     * server holds it (and its permit) until {@link #finish} sends the rest and reads the status.
+     */
+    private final class SlowUpload implements AutoCloseable {
+        private static final int LENGTH = 1000;
+        private final java.net.Socket socket;
 
-            @Override
-            public int read() throws IOException {
-                if (sent == 16) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                }
-                return sent++ < 1000 ? 'x' : -1;
-            }
-        };
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_matrix/media/v3/upload"))
-                .header("Authorization", "Bearer " + user.token()).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(body)).build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        SlowUpload(User user) throws IOException {
+            socket = new java.net.Socket("127.0.0.1", port);
+            String head = "POST /_matrix/media/v3/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + user.token()
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: " + LENGTH + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[16]);
+            socket.getOutputStream().flush();
+        }
+
+        int finish() throws IOException {
+            socket.getOutputStream().write(new byte[LENGTH - 16]);
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(30_000);
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** Small uploads of {@code user} until one is refused for concurrency (the slow ones then hold their permits). */
@@ -265,25 +272,19 @@ class MediaIT extends ClientApiTestBase {
         User alice = newUser("alice");
         User bob = newUser("bob");
         User carol = newUser("carol");
-        CountDownLatch release = new CountDownLatch(1);
-        List<CompletableFuture<HttpResponse<String>>> held = new java.util.ArrayList<>();
-        try {
-            held.add(slowUpload(alice, release));
-            held.add(slowUpload(alice, release));
+        try (SlowUpload a1 = new SlowUpload(alice); SlowUpload a2 = new SlowUpload(alice)) {
             Raw refused = firstRefusedUpload(alice);  // per user: 2 at once
             refusedRaw(refused, 429, "M_LIMIT_EXCEEDED");
             assertThat(refused.json().get("retry_after_ms").asLong()).isPositive();
             assertThat(uploaded(bob, "text/plain", "bob is not held up".getBytes(), "")).startsWith("mxc://");
-
-            held.add(slowUpload(bob, release));
-            Raw busy = firstRefusedUpload(carol);  // in total: 3 at once
-            refusedRaw(busy, 429, "M_LIMIT_EXCEEDED");
-            assertThat(busy.json().get("error").asString()).contains("busy");
-        } finally {
-            release.countDown();
-        }
-        for (CompletableFuture<HttpResponse<String>> upload : held) {
-            assertThat(upload.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            try (SlowUpload b1 = new SlowUpload(bob)) {
+                Raw busy = firstRefusedUpload(carol);  // in total: 3 at once
+                refusedRaw(busy, 429, "M_LIMIT_EXCEEDED");
+                assertThat(busy.json().get("error").asString()).contains("busy");
+                assertThat(b1.finish()).isEqualTo(200);
+            }
+            assertThat(a1.finish()).isEqualTo(200);
+            assertThat(a2.finish()).isEqualTo(200);
         }
         // the permits came back
         assertThat(uploaded(alice, "text/plain", "again".getBytes(), "")).startsWith("mxc://");
