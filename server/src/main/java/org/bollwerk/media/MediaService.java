@@ -139,7 +139,7 @@ public class MediaService {
         OutputStream out = staged.content();
         try (body) {
             int n;
-            while ((n = body.read(buffer)) >= 0) {
+            while ((n = readBody(body, buffer)) >= 0) {
                 if (n == 0) continue;
                 total += n;
                 if (total > max) throw tooLarge(max);
@@ -155,6 +155,15 @@ public class MediaService {
         if (headLength < head.length) checkContent(type, java.util.Arrays.copyOf(head, headLength));
         staged.finish();
         return total;
+    }
+
+    /** A body that breaks off (client gone, malformed chunking) is the client's fault: 400, not a server error. */
+    private static int readBody(InputStream body, byte[] buffer) {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            throw new MatrixException(ErrCode.M_UNKNOWN, 400, "The upload could not be read to its end", Map.of());
+        }
     }
 
     /**
