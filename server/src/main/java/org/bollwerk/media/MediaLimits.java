@@ -28,6 +28,11 @@ class MediaLimits {
         return uploads.acquire(userId);
     }
 
+    /** Uploads streaming now, all users together. */
+    int uploadsInProgress() {
+        return uploads.inUse();
+    }
+
     ConcurrencyLimits.Permit thumbnail(String userId) {
         return thumbnails.acquire(userId);
     }

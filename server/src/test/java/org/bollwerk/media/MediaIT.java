@@ -256,15 +256,15 @@ class MediaIT extends ClientApiTestBase {
         }
     }
 
-    /** Small uploads of {@code user} until one is refused for concurrency (the slow ones then hold their permits). */
-    private Raw firstRefusedUpload(User user) throws InterruptedException {
+    /** Waits until the server streams {@code count} uploads at once (the slow ones hold their permits). */
+    private void awaitUploadsInProgress(int count) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Raw r = upload(user, "text/plain", "small".getBytes(), "");
-            if (r.status() == 429) return r;
-            Thread.sleep(20);
+        while (limits.uploadsInProgress() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server holds " + limits.uploadsInProgress() + " uploads, not " + count);
+            }
+            Thread.sleep(10);
         }
-        throw new AssertionError("no upload of " + user.userId() + " was refused within 20 s");
     }
 
     @Test
@@ -273,12 +273,14 @@ class MediaIT extends ClientApiTestBase {
         User bob = newUser("bob");
         User carol = newUser("carol");
         try (SlowUpload a1 = new SlowUpload(alice); SlowUpload a2 = new SlowUpload(alice)) {
-            Raw refused = firstRefusedUpload(alice);  // per user: 2 at once
+            awaitUploadsInProgress(2);
+            Raw refused = upload(alice, "text/plain", "small".getBytes(), "");  // per user: 2 at once
             refusedRaw(refused, 429, "M_LIMIT_EXCEEDED");
             assertThat(refused.json().get("retry_after_ms").asLong()).isPositive();
             assertThat(uploaded(bob, "text/plain", "bob is not held up".getBytes(), "")).startsWith("mxc://");
             try (SlowUpload b1 = new SlowUpload(bob)) {
-                Raw busy = firstRefusedUpload(carol);  // in total: 3 at once
+                awaitUploadsInProgress(3);
+                Raw busy = upload(carol, "text/plain", "small".getBytes(), "");  // in total: 3 at once
                 refusedRaw(busy, 429, "M_LIMIT_EXCEEDED");
                 assertThat(busy.json().get("error").asString()).contains("busy");
                 assertThat(b1.finish()).isEqualTo(200);
