@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxKeysPerUpload              one-time plus fallback keys in one {@code keys/upload}
  * @param maxOneTimeKeysPerDevice       one-time keys stored for one device at a time
  * @param toDeviceMessagesPerSync       to-device messages handed out in one /sync response (the rest follow)
+ * @param maxPendingToDevicePerDevice   to-device messages waiting for one device; a request that would exceed it
+ *                                      is refused (429 {@code M_LIMIT_EXCEEDED}) rather than anything dropped
  */
 @Validated
 @ConfigurationProperties("bollwerk.e2ee")
@@ -21,5 +23,6 @@ public record E2eeProperties(
         @Min(1) @DefaultValue("10000") int maxToDeviceMessagesPerRequest,
         @Min(1) @DefaultValue("200") int maxKeysPerUpload,
         @Min(1) @DefaultValue("1000") int maxOneTimeKeysPerDevice,
-        @Min(1) @DefaultValue("100") int toDeviceMessagesPerSync) {
+        @Min(1) @DefaultValue("100") int toDeviceMessagesPerSync,
+        @Min(1) @DefaultValue("10000") int maxPendingToDevicePerDevice) {
 }

@@ -7,6 +7,7 @@ import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.ratelimit.ToDeviceRateLimit;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -26,23 +27,27 @@ import java.util.Set;
  */
 @Service
 class ToDeviceService {
+    /** What a sender blocked by a full recipient queue is told to wait: devices sync in seconds to minutes. */
+    static final long BACKLOG_RETRY_MS = 60_000;
     private final Db db;
     private final ToDeviceStore store;
     private final AccountService accounts;
     private final E2eeProperties limits;
 
     private final org.bollwerk.tenant.TenantIsolation isolation;
+    private final ToDeviceRateLimit rateLimit;
 
     ToDeviceService(Db db, ToDeviceStore store, AccountService accounts, E2eeProperties limits,
-                    org.bollwerk.tenant.TenantIsolation isolation) {
+                    org.bollwerk.tenant.TenantIsolation isolation, ToDeviceRateLimit rateLimit) {
         this.isolation = isolation;
+        this.rateLimit = rateLimit;
         this.db = db;
         this.store = store;
         this.accounts = accounts;
         this.limits = limits;
     }
 
-    private record Delivery(String userId, String deviceId, ObjectNode content) {
+    private record Delivery(String userId, String deviceId, String contentJson) {
     }
 
     void send(Requester requester, String type, String txnId, ObjectNode body) {
@@ -68,14 +73,40 @@ class ToDeviceService {
             }
             if (!store.claimTxn(requester.userId(), requester.deviceId(), txnId, now)) return;  // already done
             if (deliveries.isEmpty()) return;
+            // Both refusals below throw inside this write, which rolls the claim of the transaction ID back:
+            // the client retries the same request after retry_after_ms and it is delivered whole.
+            rateLimit.check(requester, deliveries.size(), deliveries.stream().mapToLong(d -> d.contentJson().length()).sum());
+            refuseWhenABacklogIsFull(deliveries);
             long position = db.nextPosition();
             int seq = 0;
             Set<String> woken = new LinkedHashSet<>();
             for (Delivery d : deliveries) {
-                store.insert(d.userId(), d.deviceId(), position, seq++, requester.userId(), type, d.content());
+                store.insert(d.userId(), d.deviceId(), position, seq++, requester.userId(), type, d.contentJson());
                 if (woken.add(d.userId())) db.wakeAfterCommit("user:" + d.userId());
             }
         });
+    }
+
+    /**
+     * A device that does not sync (lost phone, abandoned browser) must not collect messages without bound.
+     * When this request would take a device's queue past the cap, the whole request is refused with
+     * M_LIMIT_EXCEEDED rather than older messages dropped: to-device delivery stays reliable (what was accepted
+     * is delivered), and the sender learns of the refusal instead of a recipient silently missing room keys.
+     */
+    private void refuseWhenABacklogIsFull(List<Delivery> deliveries) {
+        int cap = limits.maxPendingToDevicePerDevice();
+        Map<String, Integer> adding = new java.util.HashMap<>();
+        for (Delivery d : deliveries) adding.merge(d.userId() + "\n" + d.deviceId(), 1, Integer::sum);
+        int mostToOneDevice = adding.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<String> users = deliveries.stream().map(Delivery::userId).distinct().toList();
+        for (ToDeviceStore.Backlog backlog : store.backlogsAbove(users, Math.max(0, cap - mostToOneDevice))) {
+            int added = adding.getOrDefault(backlog.userId() + "\n" + backlog.deviceId(), 0);
+            if (added > 0 && backlog.pending() + added > cap) {
+                throw new MatrixException(ErrCode.M_LIMIT_EXCEEDED, 429, "Device " + backlog.deviceId() + " of "
+                        + backlog.userId() + " has " + backlog.pending() + " to-device messages waiting (at most " + cap
+                        + "); try again once it has synced", Map.of("retry_after_ms", BACKLOG_RETRY_MS));
+            }
+        }
     }
 
     /**
@@ -93,7 +124,7 @@ class ToDeviceService {
             List<String> devices = accounts.devices(user.getKey()).stream().map(Device::deviceId).toList();
             if (devices.isEmpty()) continue;
             for (Map.Entry<String, JsonNode> target : user.getValue().properties()) {
-                ObjectNode content = (ObjectNode) target.getValue();
+                String content = Json.write(target.getValue());
                 if ("*".equals(target.getKey())) {
                     for (String device : devices) out.add(new Delivery(user.getKey(), device, content));
                 } else if (devices.contains(target.getKey())) {

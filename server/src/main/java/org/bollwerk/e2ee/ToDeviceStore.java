@@ -1,6 +1,5 @@
 package org.bollwerk.e2ee;
 
-import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,10 +23,29 @@ class ToDeviceStore {
                 .params(userId, deviceId, txnId, now).update() == 1;
     }
 
-    void insert(String userId, String deviceId, long position, int seq, String sender, String type, ObjectNode content) {
+    void insert(String userId, String deviceId, long position, int seq, String sender, String type, String contentJson) {
         db.sql().sql("INSERT INTO to_device_messages (user_id, device_id, stream_position, seq, sender, type, content) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(userId, deviceId, position, seq, sender, type, Json.write(content)).update();
+                .params(userId, deviceId, position, seq, sender, type, contentJson).update();
+    }
+
+    record Backlog(String userId, String deviceId, int pending) {
+    }
+
+    /** Devices of {@code userIds} with more than {@code above} messages waiting (one indexed scan per batch). */
+    List<Backlog> backlogsAbove(List<String> userIds, int above) {
+        List<Backlog> out = new java.util.ArrayList<>();
+        for (int from = 0; from < userIds.size(); from += 500) {
+            List<String> batch = userIds.subList(from, Math.min(userIds.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(batch.size(), "?"));
+            List<Object> params = new java.util.ArrayList<>(batch);
+            params.add(above);
+            out.addAll(db.sql().sql("SELECT user_id, device_id, COUNT(*) FROM to_device_messages WHERE user_id IN ("
+                            + marks + ") GROUP BY user_id, device_id HAVING COUNT(*) > ?")
+                    .params(params)
+                    .query((rs, n) -> new Backlog(rs.getString(1), rs.getString(2), rs.getInt(3))).list());
+        }
+        return out;
     }
 
     record Message(long position, String sender, String type, ObjectNode content) {

@@ -3,6 +3,11 @@ package org.bollwerk.keys;
 import org.springframework.stereotype.Service;
 
 import javax.crypto.SecretKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -93,8 +98,91 @@ public class AtRestCipher {
         return fresh == null ? null : TEXT_PREFIX + Base64.getEncoder().withoutPadding().encodeToString(fresh);
     }
 
-    /** The data key version a stored value is encrypted with; 0 for a plain value. */
+    // ---- streams (large values such as media files: never held in memory as a whole)
+
+    /**
+     * Encrypts what is written to the returned stream into {@code sink}, chunk by chunk ({@link ChunkedEnvelope}),
+     * for {@code tenantId} and bound to {@code associatedData}. Closing the stream writes the final chunk and
+     * closes {@code sink}; a stream not closed is not readable (its end cannot be authenticated).
+     */
+    public OutputStream encryptingStream(String tenantId, byte[] associatedData, OutputStream sink) throws IOException {
+        DataKeyRing.TenantKeys keys = ring.keysFor(tenantId);
+        if (keys.shredded()) throw shredded(tenantId);
+        return ChunkedEnvelope.sealing(sink, keys.versions().get(keys.current()), tenantId, keys.current(), associatedData,
+                ChunkedEnvelope.DEFAULT_CHUNK_BYTES);
+    }
+
+    /**
+     * The plaintext of a stored stream whatever its tenant. Reads both the chunked format and single values
+     * ({@link #encrypt}, as media files were stored before): those are small enough to be opened at once.
+     * A chunk that fails authentication makes {@code read} throw an {@link IOException}.
+     *
+     * @throws KeyUnavailableException when the value is in no known format or its key is gone
+     */
+    public InputStream decryptingStream(InputStream stored, byte[] associatedData) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(stored, 1);
+        int format = in.read();
+        if (format >= 0) in.unread(format);
+        if (format == ChunkedEnvelope.FORMAT) {
+            ChunkedEnvelope.Header header;
+            try {
+                header = ChunkedEnvelope.readHeader(in);
+            } catch (IOException e) {
+                throw new KeyUnavailableException("Stored value is not readable: " + e.getMessage(), false, e);
+            }
+            return ChunkedEnvelope.opening(in, key(header.tenantId(), header.keyVersion()), header, associatedData);
+        }
+        byte[] blob = in.readAllBytes();
+        in.close();
+        return new ByteArrayInputStream(decrypt(blob, associatedData));
+    }
+
+    /**
+     * For the re-encryption job: copies a stored stream into {@code fresh} encrypted under its tenant's newest
+     * data key version, in the chunked format. Returns false, having written nothing, when it already is (or
+     * its tenant's keys were shredded). A single value ({@link #encrypt}) is always rewritten in the chunked
+     * format; a plain one is encrypted for {@code tenantId}.
+     */
+    public boolean reencrypt(String tenantId, InputStream stored, OutputStream fresh, byte[] associatedData)
+            throws IOException {
+        PushbackInputStream in = new PushbackInputStream(stored, 1);
+        int format = in.read();
+        if (format >= 0) in.unread(format);
+        InputStream plain;
+        String owner;
+        if (format == ChunkedEnvelope.FORMAT) {
+            ChunkedEnvelope.Header header = ChunkedEnvelope.readHeader(in);
+            DataKeyRing.TenantKeys keys = ring.keysFor(header.tenantId());
+            if (keys.shredded() || header.keyVersion() == keys.current()) return false;
+            owner = header.tenantId();
+            plain = ChunkedEnvelope.opening(in, key(owner, header.keyVersion()), header, associatedData);
+        } else {
+            byte[] blob = in.readAllBytes();
+            if (isEncrypted(blob)) {
+                Envelope.Header header = header(blob);
+                if (ring.keysFor(header.tenantId()).shredded()) return false;
+                owner = header.tenantId();
+                plain = new ByteArrayInputStream(open(blob, header, associatedData));
+            } else {
+                owner = tenantId;
+                plain = new ByteArrayInputStream(blob);
+            }
+        }
+        try (OutputStream out = encryptingStream(owner, associatedData, fresh)) {
+            plain.transferTo(out);
+        }
+        return true;
+    }
+
+    /** The data key version a stored value (single or chunked) is encrypted with; 0 for a plain value. */
     public static int keyVersionOf(byte[] stored) {
+        if (stored != null && stored.length > 0 && stored[0] == ChunkedEnvelope.FORMAT) {
+            try {
+                return ChunkedEnvelope.readHeader(new ByteArrayInputStream(stored)).keyVersion();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("damaged chunked value", e);
+            }
+        }
         return isEncrypted(stored) ? Envelope.header(stored).keyVersion() : 0;
     }
 
@@ -111,18 +199,22 @@ public class AtRestCipher {
     }
 
     private byte[] open(byte[] blob, Envelope.Header header, byte[] aad) {
-        if (ring.keysFor(header.tenantId()).shredded()) throw shredded(header.tenantId());
-        SecretKey key = ring.version(header.tenantId(), header.keyVersion());
-        if (key == null) {
-            throw new KeyUnavailableException("No data key version " + header.keyVersion() + " for tenant "
-                    + header.tenantId(), false, null);
-        }
+        SecretKey key = key(header.tenantId(), header.keyVersion());
         try {
             return Envelope.open(key, blob, header, aad);
         } catch (GeneralSecurityException e) {
             throw new KeyUnavailableException("Stored value failed authentication (altered, or moved from another row)",
                     false, e);
         }
+    }
+
+    private SecretKey key(String tenantId, int version) {
+        if (ring.keysFor(tenantId).shredded()) throw shredded(tenantId);
+        SecretKey key = ring.version(tenantId, version);  // reads again when another node created it since
+        if (key == null) {
+            throw new KeyUnavailableException("No data key version " + version + " for tenant " + tenantId, false, null);
+        }
+        return key;
     }
 
     static KeyUnavailableException shredded(String tenantId) {

@@ -1,11 +1,10 @@
 package org.bollwerk.media;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.bollwerk.account.Requester;
-import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -44,8 +42,9 @@ class MediaController {
     @PostMapping({"/_matrix/media/v3/upload", "/_matrix/media/r0/upload"})
     Map<String, Object> upload(Requester requester, HttpServletRequest request,
                                @RequestParam(name = "filename", required = false) String fileName) throws IOException {
-        byte[] body = readBody(request);
-        return Map.of("content_uri", media.upload(requester, request.getContentType(), fileName(fileName), body));
+        String name = fileName(fileName);
+        return Map.of("content_uri", media.upload(requester, request.getContentType(), name,
+                request.getContentLengthLong(), request.getInputStream()));
     }
 
     @PostMapping("/_matrix/media/v1/create")
@@ -57,8 +56,9 @@ class MediaController {
     Map<String, Object> uploadTo(Requester requester, HttpServletRequest request, @PathVariable String serverName,
                                  @PathVariable String mediaId,
                                  @RequestParam(name = "filename", required = false) String fileName) throws IOException {
-        byte[] body = readBody(request);
-        media.uploadTo(requester, serverName, mediaId, request.getContentType(), fileName(fileName), body);
+        String name = fileName(fileName);
+        media.uploadTo(requester, serverName, mediaId, request.getContentType(), name, request.getContentLengthLong(),
+                request.getInputStream());
         return Map.of();
     }
 
@@ -75,16 +75,16 @@ class MediaController {
     }
 
     @GetMapping({CLIENT + "/download/{serverName}/{mediaId}", CLIENT + "/download/{serverName}/{mediaId}/{fileName}"})
-    ResponseEntity<byte[]> download(Requester requester, @PathVariable String serverName, @PathVariable String mediaId,
-                                    @PathVariable(required = false) String fileName) {
-        return serve(media.download(requester, serverName, mediaId), fileName);
+    void download(Requester requester, @PathVariable String serverName, @PathVariable String mediaId,
+                  @PathVariable(required = false) String fileName, HttpServletResponse response) throws IOException {
+        serve(media.download(requester, serverName, mediaId), fileName, response);
     }
 
     @GetMapping(CLIENT + "/thumbnail/{serverName}/{mediaId}")
-    ResponseEntity<byte[]> thumbnail(Requester requester, @PathVariable String serverName, @PathVariable String mediaId,
-                                     @RequestParam int width, @RequestParam int height,
-                                     @RequestParam(required = false) String method) {
-        return serve(media.thumbnail(requester, serverName, mediaId, width, height, method), null);
+    void thumbnail(Requester requester, @PathVariable String serverName, @PathVariable String mediaId,
+                   @RequestParam int width, @RequestParam int height,
+                   @RequestParam(required = false) String method, HttpServletResponse response) throws IOException {
+        serve(media.thumbnail(requester, serverName, mediaId, width, height, method), null, response);
     }
 
     /** URL previews would make the server fetch arbitrary URLs for users (SSRF, tracking): not offered. */
@@ -97,18 +97,18 @@ class MediaController {
 
     @GetMapping({"/_matrix/media/{v:v3|r0}/download/{serverName}/{mediaId}",
             "/_matrix/media/{v:v3|r0}/download/{serverName}/{mediaId}/{fileName}"})
-    ResponseEntity<byte[]> legacyDownload(@PathVariable String serverName, @PathVariable String mediaId,
-                                          @PathVariable(required = false) String fileName) {
+    void legacyDownload(@PathVariable String serverName, @PathVariable String mediaId,
+                        @PathVariable(required = false) String fileName, HttpServletResponse response) throws IOException {
         requireLegacy();
-        return serve(media.download(null, serverName, mediaId), fileName);
+        serve(media.download(null, serverName, mediaId), fileName, response);
     }
 
     @GetMapping("/_matrix/media/{v:v3|r0}/thumbnail/{serverName}/{mediaId}")
-    ResponseEntity<byte[]> legacyThumbnail(@PathVariable String serverName, @PathVariable String mediaId,
-                                           @RequestParam int width, @RequestParam int height,
-                                           @RequestParam(required = false) String method) {
+    void legacyThumbnail(@PathVariable String serverName, @PathVariable String mediaId,
+                         @RequestParam int width, @RequestParam int height,
+                         @RequestParam(required = false) String method, HttpServletResponse response) throws IOException {
         requireLegacy();
-        return serve(media.thumbnail(null, serverName, mediaId, width, height, method), null);
+        serve(media.thumbnail(null, serverName, mediaId, width, height, method), null, response);
     }
 
     private void requireLegacy() {
@@ -120,25 +120,6 @@ class MediaController {
 
     // ---- helpers
 
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        long max = props.maxUploadBytes();
-        if (request.getContentLengthLong() > max) throw tooLarge(max);
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(request.getContentLengthLong(), 0), max));
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = request.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                if (out.size() + (long) n > max) throw tooLarge(max);
-                out.write(buffer, 0, n);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static MatrixException tooLarge(long max) {
-        return new MatrixException(ErrCode.M_TOO_LARGE, "Upload is larger than " + max + " bytes");
-    }
-
     private static String fileName(String name) {
         if (name == null || name.isBlank()) return null;
         if (name.length() > 255) throw MatrixException.invalidParam("filename is too long");
@@ -149,22 +130,29 @@ class MediaController {
         return name;
     }
 
-    private static ResponseEntity<byte[]> serve(MediaService.Content content, String fileNameOverride) {
-        String type = content.contentType() == null ? "application/octet-stream" : content.contentType();
-        String name = fileNameOverride != null ? fileNameOverride : content.fileName();
-        String disposition = ContentTypes.inline(type) ? "inline" : "attachment";
-        if (name != null && !name.isBlank()) {
-            String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
-            disposition += "; filename=\"" + ascii + "\"; filename*=utf-8''"
-                    + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    /** Streams the content out; the headers are set only now that the content could be opened. */
+    private static void serve(MediaService.Content content, String fileNameOverride, HttpServletResponse response)
+            throws IOException {
+        try (InputStream body = content.body()) {
+            String type = content.contentType() == null ? "application/octet-stream" : content.contentType();
+            String name = fileNameOverride != null ? fileNameOverride : content.fileName();
+            String disposition = ContentTypes.inline(type) ? "inline" : "attachment";
+            if (name != null && !name.isBlank()) {
+                String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+                disposition += "; filename=\"" + ascii + "\"; filename*=utf-8''"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            }
+            response.setStatus(200);
+            response.setHeader(HttpHeaders.CONTENT_TYPE, type);
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition);
+            response.setHeader("Content-Security-Policy", CSP);
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=86400");
+            if (content.length() >= 0) response.setContentLengthLong(content.length());
+            // A chunk failing authentication midway aborts the response: the client sees it cut short, never
+            // unauthenticated bytes (each chunk is released only after its tag was verified).
+            body.transferTo(response.getOutputStream());
         }
-        return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_TYPE, type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, disposition)
-                .header("Content-Security-Policy", CSP)
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Cross-Origin-Resource-Policy", "cross-origin")
-                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=86400")
-                .body(content.bytes());
     }
 }

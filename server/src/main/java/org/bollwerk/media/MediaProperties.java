@@ -14,7 +14,12 @@ import org.springframework.validation.annotation.Validated;
  *                              paths (anyone who knows a media ID could fetch it); off by default
  * @param maxPendingUploads     content URIs a user may hold open via {@code /create} at once
  * @param unusedExpiresMs       how long a created content URI waits for its upload
- * @param maxImagePixels        larger images are not thumbnailed (decompression bombs)
+ * @param maxImagePixels        larger images are not thumbnailed (decompression bombs); checked on the
+ *                              declared dimensions before anything is decoded
+ * @param concurrentUploadsPerUser     uploads one user may stream at once (429 {@code M_LIMIT_EXCEEDED} above)
+ * @param concurrentUploads            uploads the server streams at once, all users together
+ * @param concurrentThumbnailsPerUser  thumbnail generations one user may cause at once
+ * @param concurrentThumbnails         thumbnail generations at once in total; 0 = half the CPUs (at least 1)
  */
 @Validated
 @ConfigurationProperties("bollwerk.media")
@@ -24,5 +29,9 @@ public record MediaProperties(
         @DefaultValue("false") boolean legacyUnauthenticated,
         @Min(1) @DefaultValue("20") int maxPendingUploads,
         @Min(1000) @DefaultValue("86400000") long unusedExpiresMs,
-        @Min(1) @DefaultValue("40000000") long maxImagePixels) {
+        @Min(1) @DefaultValue("40000000") long maxImagePixels,
+        @Min(1) @DefaultValue("3") int concurrentUploadsPerUser,
+        @Min(1) @DefaultValue("32") int concurrentUploads,
+        @Min(1) @DefaultValue("1") int concurrentThumbnailsPerUser,
+        @Min(0) @DefaultValue("0") int concurrentThumbnails) {
 }

@@ -3,6 +3,7 @@ package org.bollwerk.media;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.ratelimit.ConcurrencyLimits;
 import org.bollwerk.storage.Db;
 import org.bollwerk.room.MediaReferenced;
 import org.bollwerk.room.RoomReader;
@@ -13,7 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -25,6 +30,8 @@ import java.util.Optional;
 public class MediaService {
     private static final Logger log = LoggerFactory.getLogger(MediaService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Enough of the start of a file to recognise every type {@link ContentTypes} checks. */
+    private static final int SNIFF_BYTES = 32;
 
     private final Db db;
     private final MediaStore store;
@@ -34,11 +41,13 @@ public class MediaService {
 
     private final RoomReader rooms;
     private final TenantIsolation isolation;
+    private final MediaLimits limits;
 
     MediaService(Db db, MediaStore store, MediaFiles files, TenantService tenants, MediaProperties props,
-                 RoomReader rooms, TenantIsolation isolation) {
+                 RoomReader rooms, TenantIsolation isolation, MediaLimits limits) {
         this.rooms = rooms;
         this.isolation = isolation;
+        this.limits = limits;
         this.db = db;
         this.store = store;
         this.files = files;
@@ -50,23 +59,30 @@ public class MediaService {
         return props.maxUploadBytes();
     }
 
-    /** Content ready to be served. */
-    public record Content(byte[] bytes, String contentType, String fileName) {
+    /**
+     * Content ready to be served: an open stream the caller copies out and closes (never the whole file in
+     * memory), and its length when known ({@code -1} otherwise).
+     */
+    public record Content(InputStream body, long length, String contentType, String fileName) {
     }
 
-    /** Stores an upload and returns its {@code mxc://} URI. */
-    public String upload(Requester requester, String declaredType, String fileName, byte[] content) {
-        String type = checkContent(declaredType, content);
+    /**
+     * Stores an upload streamed from {@code body} and returns its {@code mxc://} URI.
+     *
+     * @param declaredLength the request's Content-Length, or -1 when it has none (chunked)
+     */
+    public String upload(Requester requester, String declaredType, String fileName, long declaredLength, InputStream body) {
+        String type = ContentTypes.normalise(declaredType);
+        checkDeclaredSize(requester, declaredLength);
         String serverName = serverOf(requester);
         String mediaId = newMediaId();
-        checkQuota(requester, content.length);
-        files.writeOriginal(requester.tenantId(), serverName, mediaId, content);
-        try {
-            db.write(() -> store.insertUploaded(serverName, mediaId, requester.tenantId(), requester.userId(), type,
-                    fileName, content.length, System.currentTimeMillis()));
-        } catch (RuntimeException e) {
-            files.deleteOriginal(serverName, mediaId);
-            throw e;
+        try (ConcurrencyLimits.Permit permit = limits.upload(requester.userId());
+             MediaFiles.Staged staged = files.stageOriginal(requester.tenantId(), serverName, mediaId)) {
+            long size = receive(staged, type, body);
+            storeAtomically(requester, serverName, mediaId, staged, () -> store.insertUploaded(serverName, mediaId,
+                    requester.tenantId(), requester.userId(), type, fileName, size, System.currentTimeMillis()), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Upload failed", e);
         }
         return "mxc://" + serverName + "/" + mediaId;
     }
@@ -85,9 +101,9 @@ public class MediaService {
         return Map.of("content_uri", "mxc://" + serverName + "/" + mediaId, "unused_expires_at", expires);
     }
 
-    /** Uploads the content of a URI reserved with {@link #create}. */
+    /** Uploads the content of a URI reserved with {@link #create}, streamed from {@code body}. */
     public void uploadTo(Requester requester, String serverName, String mediaId, String declaredType, String fileName,
-                         byte[] content) {
+                         long declaredLength, InputStream body) {
         MediaStore.Media media = find(serverName, mediaId);
         if (!media.uploader().equals(requester.userId())) {
             throw MatrixException.forbidden("This content URI was created by another user");
@@ -96,19 +112,92 @@ public class MediaService {
         if (media.expiresTs() != null && media.expiresTs() < System.currentTimeMillis()) {
             throw MatrixException.notFound("This content URI expired before anything was uploaded to it");
         }
-        String type = checkContent(declaredType, content);
-        checkQuota(requester, content.length);
-        files.writeOriginal(media.tenantId(), serverName, mediaId, content);
-        boolean done = db.write(() -> store.completePending(serverName, mediaId, type, fileName, content.length));
-        if (!done) throw new MatrixException(ErrCode.M_CANNOT_OVERWRITE_MEDIA, "Media already uploaded");
+        String type = ContentTypes.normalise(declaredType);
+        checkDeclaredSize(requester, declaredLength);
+        try (ConcurrencyLimits.Permit permit = limits.upload(requester.userId());
+             MediaFiles.Staged staged = files.stageOriginal(media.tenantId(), serverName, mediaId)) {
+            long size = receive(staged, type, body);
+            storeAtomically(requester, serverName, mediaId, staged, () -> {
+                if (!store.completePending(serverName, mediaId, type, fileName, size)) {
+                    throw new MatrixException(ErrCode.M_CANNOT_OVERWRITE_MEDIA, "Media already uploaded");
+                }
+            }, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Upload failed", e);
+        }
+    }
+
+    /**
+     * Copies the request body through the encryption into the staged file, refusing it once it passes the
+     * size limit or when its first bytes are not of the declared type. Only one chunk is in memory at a time.
+     *
+     * @return the size of the content
+     */
+    private long receive(MediaFiles.Staged staged, String type, InputStream body) throws IOException {
+        long max = props.maxUploadBytes();
+        byte[] buffer = new byte[64 * 1024];
+        byte[] head = new byte[SNIFF_BYTES];
+        int headLength = 0;
+        long total = 0;
+        OutputStream out = staged.content();
+        try (body) {
+            int n;
+            while ((n = readBody(body, buffer)) >= 0) {
+                if (n == 0) continue;
+                total += n;
+                if (total > max) throw tooLarge(max);
+                if (headLength < head.length) {
+                    int copy = Math.min(n, head.length - headLength);
+                    System.arraycopy(buffer, 0, head, headLength, copy);
+                    headLength += copy;
+                    if (headLength == head.length) checkContent(type, head);  // refuse early, before the rest
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        if (headLength < head.length) checkContent(type, java.util.Arrays.copyOf(head, headLength));
+        staged.finish();
+        return total;
+    }
+
+    /** A body that breaks off (client gone, malformed chunking) is the client's fault: 400, not a server error. */
+    private static int readBody(InputStream body, byte[] buffer) {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            throw new MatrixException(ErrCode.M_UNKNOWN, 400, "The upload could not be read to its end", Map.of());
+        }
+    }
+
+    /**
+     * Checks the quota and records the upload in one write: the writer runs writes one at a time, and on
+     * PostgreSQL a per-uploader lock orders the nodes of a cluster, so concurrent uploads cannot together pass
+     * a quota that each alone would. The file is moved into place inside that write, after the row was
+     * accepted; if the write fails, the file is removed again.
+     */
+    private void storeAtomically(Requester requester, String serverName, String mediaId, MediaFiles.Staged staged,
+                                 Runnable record, long size) {
+        boolean[] moved = {false};
+        try {
+            db.write(() -> {
+                if (props.quotaBytesPerUser() > 0) {
+                    store.lockQuotaOf(requester.userId());
+                    checkQuota(requester, size);
+                }
+                record.run();
+                staged.commit();
+                moved[0] = true;
+            });
+        } catch (RuntimeException e) {
+            if (moved[0]) files.deleteOriginal(serverName, mediaId);
+            throw e;
+        }
     }
 
     /** The original content; {@code requester} null only on the legacy unauthenticated paths when enabled. */
     public Content download(Requester requester, String serverName, String mediaId) {
         MediaStore.Media media = readable(requester, serverName, mediaId);
-        byte[] bytes = files.readOriginal(serverName, mediaId)
-                .orElseThrow(() -> MatrixException.notFound("Media not found"));
-        return new Content(bytes, media.contentType(), media.uploadName());
+        return new Content(openOriginal(serverName, mediaId), media.sizeBytes(), media.contentType(), media.uploadName());
     }
 
     /** The file name suffix of a thumbnail (and part of its associated data). */
@@ -131,21 +220,43 @@ public class MediaService {
         Optional<MediaStore.Thumbnail> stored = store.thumbnail(serverName, mediaId, size.width(), size.height(), size.method());
         if (stored.isPresent()) {
             Optional<byte[]> bytes = files.readThumbnail(serverName, mediaId, variant);
-            if (bytes.isPresent()) return new Content(bytes.get(), stored.get().contentType(), null);
+            if (bytes.isPresent()) return bytes(bytes.get(), stored.get().contentType());
         }
-        byte[] original = files.readOriginal(serverName, mediaId).orElseThrow(() -> MatrixException.notFound("Media not found"));
         Thumbnailer.Result result;
-        try {
+        // Decoding is the expensive part (CPU, and memory for the source): bounded per user and in total.
+        try (ConcurrencyLimits.Permit permit = limits.thumbnail(requester == null ? "-" : requester.userId());
+             InputStream original = openOriginal(serverName, mediaId)) {
             result = Thumbnailer.thumbnail(original, media.contentType(), size, props.maxImagePixels());
         } catch (IOException | RuntimeException e) {
+            if (e instanceof MatrixException refused) throw refused;
             log.debug("No thumbnail for {}/{}: {}", serverName, mediaId, e.toString());
             throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Cannot generate a thumbnail of this image", Map.of());
         }
-        if (result == null) return new Content(original, media.contentType(), null);  // already small enough
+        if (result == null) {  // already small enough: the original is the thumbnail
+            return new Content(openOriginal(serverName, mediaId), media.sizeBytes(), media.contentType(), null);
+        }
         files.writeThumbnail(media.tenantId(), serverName, mediaId, variant, result.bytes());
         db.write(() -> store.insertThumbnail(serverName, mediaId, size.width(), size.height(), size.method(),
                 result.contentType(), result.bytes().length, System.currentTimeMillis()));
-        return new Content(result.bytes(), result.contentType(), null);
+        return bytes(result.bytes(), result.contentType());
+    }
+
+    private InputStream openOriginal(String serverName, String mediaId) {
+        return files.openOriginal(serverName, mediaId).orElseThrow(() -> MatrixException.notFound("Media not found"));
+    }
+
+    private static Content bytes(byte[] bytes, String contentType) {
+        return new Content(new ByteArrayInputStream(bytes), bytes.length, contentType, null);
+    }
+
+    private static MatrixException tooLarge(long max) {
+        return new MatrixException(ErrCode.M_TOO_LARGE, "Upload is larger than " + max + " bytes");
+    }
+
+    /** Refuses before reading anything when the declared length alone is too much (the exact check comes later). */
+    private void checkDeclaredSize(Requester requester, long declaredLength) {
+        if (declaredLength > props.maxUploadBytes()) throw tooLarge(props.maxUploadBytes());
+        if (declaredLength > 0) checkQuota(requester, declaredLength);
     }
 
     // ---- rules
@@ -209,12 +320,10 @@ public class MediaService {
         return store.media(serverName, mediaId).orElseThrow(() -> MatrixException.notFound("Media not found"));
     }
 
-    private String checkContent(String declaredType, byte[] content) {
-        String type = ContentTypes.normalise(declaredType);
-        if (!ContentTypes.matches(type, content)) {
+    private static void checkContent(String type, byte[] head) {
+        if (!ContentTypes.matches(type, head)) {
             throw MatrixException.invalidParam("The content is not of the declared type " + type);
         }
-        return type;
     }
 
     private void checkQuota(Requester requester, long size) {

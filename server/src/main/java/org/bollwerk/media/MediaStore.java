@@ -1,6 +1,7 @@
 package org.bollwerk.media;
 
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.Dialect;
 import org.springframework.stereotype.Repository;
 
 import java.util.Optional;
@@ -63,6 +64,16 @@ class MediaStore {
         return db.sql().sql("UPDATE media SET content_type = ?, upload_name = ?, size_bytes = ?, uploaded = 1, "
                         + "expires_ts = NULL WHERE server_name = ? AND media_id = ? AND uploaded = 0")
                 .params(contentType, uploadName, size, serverName, mediaId).update() == 1;
+    }
+
+    /**
+     * Inside a write: on PostgreSQL, holds a transaction-scoped lock per uploader, so the quota check and insert
+     * of several nodes do not interleave (SQLite has one writer, and each node's writes run one at a time).
+     */
+    void lockQuotaOf(String userId) {
+        if (db.dialect() != Dialect.POSTGRESQL) return;
+        db.sql().sql("SELECT pg_advisory_xact_lock(hashtext(?))").param("bollwerk media quota " + userId)
+                .query((rs, n) -> 1).single();
     }
 
     long bytesUploadedBy(String userId) {

@@ -1,14 +1,16 @@
 package org.bollwerk.media;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
 
@@ -35,14 +37,48 @@ final class Thumbnailer {
     record Result(byte[] bytes, String contentType) {
     }
 
-    /** @return null when the image already fits (serve the original), or cannot be read */
-    static Result thumbnail(byte[] original, String contentType, Size size, long maxPixels) throws IOException {
-        int[] dims = dimensions(original);
-        if (dims == null) return null;
-        if ((long) dims[0] * dims[1] > maxPixels) throw new IOException("image too large to thumbnail");
-        if (size.method().equals("scale") && dims[0] <= size.width() && dims[1] <= size.height()) return null;
-        BufferedImage source = ImageIO.read(new ByteArrayInputStream(original));
-        if (source == null) return null;
+    /**
+     * Reads the declared dimensions from the header first and refuses images above {@code maxPixels} before
+     * any pixel is decoded (decompression bombs); then decodes with source subsampling, so a large photo is
+     * read at about twice the thumbnail's size instead of in full.
+     *
+     * @return null when the image already fits (serve the original), or cannot be read
+     */
+    static Result thumbnail(InputStream original, String contentType, Size size, long maxPixels) throws IOException {
+        // A memory cache, not ImageIO's default file cache: that would write the decrypted image to the temp directory
+        try (ImageInputStream in = new MemoryCacheImageInputStream(original)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if ((long) width * height > maxPixels) throw new IOException("image too large to thumbnail");
+                if (size.method().equals("scale") && width <= size.width() && height <= size.height()) return null;
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(width, height, size);
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage source = reader.read(0, param);
+                return source == null ? null : render(source, contentType, size);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * Every how many source pixels one is decoded: as many as leaves the decoded image at least twice the
+     * thumbnail in the dimension that decides its scale (so scaling down still has pixels to average).
+     */
+    static int subsampling(int width, int height, Size size) {
+        double ratio = size.method().equals("crop")
+                ? Math.min((double) width / size.width(), (double) height / size.height())
+                : Math.max((double) width / size.width(), (double) height / size.height());
+        return Math.max(1, (int) Math.floor(ratio / 2));
+    }
+
+    private static Result render(BufferedImage source, String contentType, Size size) throws IOException {
         int sw = source.getWidth();
         int sh = source.getHeight();
         int targetW;
@@ -74,20 +110,5 @@ final class Thumbnailer {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(out, jpeg ? "jpeg" : "png", bytes);
         return new Result(bytes.toByteArray(), jpeg ? "image/jpeg" : "image/png");
-    }
-
-    /** Width and height from the header only, without decoding the pixels. */
-    static int[] dimensions(byte[] image) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) return null;
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in);
-                return new int[]{reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        }
     }
 }

@@ -50,6 +50,20 @@ final class TokenBuckets {
         return bucket.take(now, tokensPerNano, burst);
     }
 
+    /**
+     * Takes {@code cost} tokens for {@code key} (a volume such as bytes). A cost above the burst passes when the
+     * bucket is full and leaves it in debt, so an oversized request is possible but pays for itself afterwards.
+     *
+     * @return 0 when allowed, otherwise the milliseconds (at least 1) until the cost will be affordable
+     */
+    long take(String key, double cost) {
+        if (cost <= 0) return 0;
+        long now = nanoClock.getAsLong();
+        if (takes.incrementAndGet() % SWEEP_EVERY == 0 || buckets.size() >= maxKeys) sweep(now);
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        return bucket.take(now, tokensPerNano, burst, cost);
+    }
+
     int size() {
         return buckets.size();
     }
@@ -87,6 +101,17 @@ final class TokenBuckets {
                 return 0;
             }
             double missingNanos = (1 - tokens) / perNano;
+            return Math.max(1, (long) Math.ceil(missingNanos / 1_000_000));
+        }
+
+        synchronized long take(long now, double perNano, double burst, double cost) {
+            refill(now, perNano, burst);
+            double needed = Math.min(cost, burst);
+            if (tokens >= needed) {
+                tokens -= cost;
+                return 0;
+            }
+            double missingNanos = (needed - tokens) / perNano;
             return Math.max(1, (long) Math.ceil(missingNanos / 1_000_000));
         }
 

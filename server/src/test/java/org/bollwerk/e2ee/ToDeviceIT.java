@@ -98,6 +98,52 @@ class ToDeviceIT extends E2eeTestBase {
         assertThat(received).isEqualTo(expected);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.bollwerk.storage.Db db;
+    @org.springframework.beans.factory.annotation.Autowired
+    E2eeProperties limits;
+
+    /** Messages waiting for a device that does not sync, as if sent long ago (positions -count..-1, below any real one). */
+    private void backlog(User to, int count) {
+        db.write(() -> {
+            db.sql().sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+                            + "INSERT INTO to_device_messages (user_id, device_id, stream_position, seq, sender, type, content) "
+                            + "SELECT ?, ?, -i, 0, '@old:localhost', 'm.test', '{\"body\":\"old\"}' FROM n")
+                    .params(count, to.userId(), to.deviceId()).update();
+        });
+    }
+
+    @Test
+    void aFullDeviceQueueRefusesTheSenderUntilTheDeviceSyncsAndNothingIsDropped() {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        User carol = newUser("carol");
+        String since = sync(bob, null).path("next_batch").asString();
+        String carolSince = sync(carol, null).path("next_batch").asString();
+        backlog(bob, limits.maxPendingToDevicePerDevice() - 1);
+        sendTo(alice, bob, bob.deviceId(), "fits", "the last that fits");
+
+        var full = put(alice, "/sendToDevice/m.test/over", Map.of("messages", Map.of(
+                bob.userId(), Map.of(bob.deviceId(), Map.of("body", "one too many")),
+                carol.userId(), Map.of("*", Map.of("body", "one too many")))));
+        refused(full, 429, "M_LIMIT_EXCEEDED");
+        assertThat(full.json().get("retry_after_ms").asLong()).isPositive();
+        assertThat(full.json().get("error").asString()).contains(bob.deviceId());
+        assertThat(bodies(sync(carol, carolSince))).isEmpty();  // refused whole: no partial delivery
+        sendTo(alice, carol, carol.deviceId(), "other", "carol is not affected");
+
+        // bob's device syncs past its backlog; the same request (same transaction ID) now goes through whole
+        JsonNode caughtUp = sync(bob, since);
+        assertThat(bodies(caughtUp)).containsExactly("the last that fits");
+        String bobNext = caughtUp.path("next_batch").asString();
+        assertThat(bodies(sync(bob, bobNext))).isEmpty();
+        ok(put(alice, "/sendToDevice/m.test/over", Map.of("messages", Map.of(
+                bob.userId(), Map.of(bob.deviceId(), Map.of("body", "one too many")),
+                carol.userId(), Map.of("*", Map.of("body", "one too many"))))));
+        assertThat(bodies(sync(carol, carolSince))).containsExactly("carol is not affected", "one too many");
+        assertThat(bodies(sync(bob, bobNext))).containsExactly("one too many");
+    }
+
     @Test
     void badRequestsAreRefusedAndTooManyMessagesGiveAClearError() {
         User alice = newUser("alice");

@@ -1,5 +1,6 @@
 package org.bollwerk.media;
 
+import org.bollwerk.keys.AtRestCipher;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.testsupport.ClientApiTestBase;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +44,20 @@ class MediaIT extends ClientApiTestBase {
         registry.add("bollwerk.media.max-upload-bytes", () -> MAX);
         registry.add("bollwerk.media.quota-bytes-per-user", () -> 3 * MAX);
         registry.add("bollwerk.media.max-pending-uploads", () -> 3);
+        registry.add("bollwerk.media.concurrent-uploads-per-user", () -> 2);
+        registry.add("bollwerk.media.concurrent-uploads", () -> 3);
+        registry.add("bollwerk.media.max-image-pixels", () -> 20_000_000);
+        registry.add("bollwerk.media.concurrent-thumbnails", () -> 2);
     }
 
     @Autowired
     Environment environment;
+    @Autowired
+    MediaLimits limits;
+    @Autowired
+    MediaStore store;
+    @Autowired
+    AtRestCipher cipher;
     private final HttpClient client = HttpClient.newHttpClient();
 
     record Raw(int status, byte[] body, HttpResponse<byte[]> response) {
@@ -204,6 +221,204 @@ class MediaIT extends ClientApiTestBase {
         refusedRaw(over, 413, "M_TOO_LARGE");
         assertThat(over.json().get("error").asString()).contains("quota");
         uploaded(newUser("bob"), "application/octet-stream", new byte[10], "");  // others are not affected
+    }
+
+    // ---- resource exhaustion (issue 24, findings 6 and 12)
+
+    /**
+     * An upload over a plain socket that sends its headers and the first bytes of its body, then waits: the
+     * server holds it (and its permit) until {@link #finish} sends the rest and reads the status.
+     */
+    private final class SlowUpload implements AutoCloseable {
+        private static final int LENGTH = 1000;
+        private final java.net.Socket socket;
+
+        SlowUpload(User user) throws IOException {
+            socket = new java.net.Socket("127.0.0.1", port);
+            String head = "POST /_matrix/media/v3/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + user.token()
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: " + LENGTH + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[16]);
+            socket.getOutputStream().flush();
+        }
+
+        int finish() throws IOException {
+            socket.getOutputStream().write(new byte[LENGTH - 16]);
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(30_000);
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Waits until the server streams {@code count} uploads at once (the slow ones hold their permits). */
+    private void awaitUploadsInProgress(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (limits.uploadsInProgress() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server holds " + limits.uploadsInProgress() + " uploads, not " + count);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void concurrentUploadsAreBoundedPerUserAndInTotal() throws Exception {
+        User alice = newUser("alice");
+        User bob = newUser("bob");
+        User carol = newUser("carol");
+        try (SlowUpload a1 = new SlowUpload(alice); SlowUpload a2 = new SlowUpload(alice)) {
+            awaitUploadsInProgress(2);
+            Raw refused = upload(alice, "text/plain", "small".getBytes(), "");  // per user: 2 at once
+            refusedRaw(refused, 429, "M_LIMIT_EXCEEDED");
+            assertThat(refused.json().get("retry_after_ms").asLong()).isPositive();
+            assertThat(uploaded(bob, "text/plain", "bob is not held up".getBytes(), "")).startsWith("mxc://");
+            try (SlowUpload b1 = new SlowUpload(bob)) {
+                awaitUploadsInProgress(3);
+                Raw busy = upload(carol, "text/plain", "small".getBytes(), "");  // in total: 3 at once
+                refusedRaw(busy, 429, "M_LIMIT_EXCEEDED");
+                assertThat(busy.json().get("error").asString()).contains("busy");
+                assertThat(b1.finish()).isEqualTo(200);
+            }
+            assertThat(a1.finish()).isEqualTo(200);
+            assertThat(a2.finish()).isEqualTo(200);
+        }
+        // the permits came back
+        assertThat(uploaded(alice, "text/plain", "again".getBytes(), "")).startsWith("mxc://");
+        assertThat(uploaded(carol, "text/plain", "again".getBytes(), "")).startsWith("mxc://");
+    }
+
+    @Test
+    void concurrentUploadsCannotTogetherExceedTheQuota() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                User alice = newUser("quota");
+                for (int i = 0; i < 2; i++) uploaded(alice, "application/octet-stream", new byte[MAX], "");
+                // one more MAX fits the quota (3 × MAX); two at once must not both get in
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Raw>> racing = new java.util.ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    racing.add(pool.submit(() -> {
+                        start.await();
+                        return upload(alice, "application/octet-stream", new byte[MAX], "");
+                    }));
+                }
+                start.countDown();
+                List<Integer> statuses = new java.util.ArrayList<>();
+                for (Future<Raw> r : racing) statuses.add(r.get(30, TimeUnit.SECONDS).status());
+                assertThat(statuses).as("round %d", round).containsOnlyOnce(200);
+                assertThat(store.bytesUploadedBy(alice.userId())).isEqualTo(3L * MAX);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void thumbnailGenerationIsBoundedPerUserWhileStoredThumbnailsStillServe() throws IOException {
+        User alice = newUser("alice");
+        String first = uploaded(alice, "image/png", png(900, 700), "");
+        String second = uploaded(alice, "image/png", png(900, 700), "");
+        String thumb = CLIENT_MEDIA + "/thumbnail/%s?width=96&height=96&method=crop";
+        byte[] stored = call("GET", thumb.formatted(path(first)), alice.token(), null, null).body();
+        try (var generating = limits.thumbnail(alice.userId())) {  // alice has one generation running
+            Raw refused = call("GET", thumb.formatted(path(second)), alice.token(), null, null);
+            refusedRaw(refused, 429, "M_LIMIT_EXCEEDED");
+            assertThat(refused.json().get("retry_after_ms").asLong()).isPositive();
+            assertThat(call("GET", thumb.formatted(path(first)), alice.token(), null, null).body()).isEqualTo(stored);
+        }
+        assertThat(call("GET", thumb.formatted(path(second)), alice.token(), null, null).status()).isEqualTo(200);
+    }
+
+    /** A PNG that is only a header declaring {@code width} × {@code height}: decoding it would need gigabytes. */
+    private static byte[] pngHeaderOnly(int width, int height) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        return java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+
+    @Test
+    void imagesDeclaringMorePixelsThanTheLimitAreRefusedBeforeDecoding() throws IOException {
+        User alice = newUser("alice");
+        for (int[] size : new int[][]{{100_000, 100_000}, {20_001, 1_000}, {1, 20_000_001}}) {
+            String bomb = uploaded(alice, "image/png", pngHeaderOnly(size[0], size[1]), "");
+            long start = System.nanoTime();
+            refusedRaw(call("GET", CLIENT_MEDIA + "/thumbnail/" + path(bomb) + "?width=32&height=32&method=crop",
+                    alice.token(), null, null), 400, "M_UNKNOWN");
+            assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+        }
+        try (var permit = limits.thumbnail(alice.userId())) {  // the refusals gave their permits back
+            assertThat(permit).isNotNull();
+        }
+    }
+
+    @Test
+    void largeImagesAreDecodedSubsampledToAboutTwiceTheThumbnail() throws IOException {
+        assertThat(Thumbnailer.subsampling(4000, 3000, new Thumbnailer.Size(320, 240, "scale"))).isEqualTo(6);
+        assertThat(Thumbnailer.subsampling(4000, 1000, new Thumbnailer.Size(96, 96, "crop"))).isEqualTo(5);
+        assertThat(Thumbnailer.subsampling(500, 400, new Thumbnailer.Size(320, 240, "scale"))).isEqualTo(1);
+        User alice = newUser("alice");
+        String mxc = uploaded(alice, "image/png", png(4000, 3000), "");
+        Raw scaled = call("GET", CLIENT_MEDIA + "/thumbnail/" + path(mxc) + "?width=320&height=240&method=scale",
+                alice.token(), null, null);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(scaled.body()));
+        assertThat(image.getWidth()).isEqualTo(320);
+        assertThat(image.getHeight()).isEqualTo(240);
+        assertThat(new Color(image.getRGB(40, 120))).isEqualTo(Color.ORANGE);  // the left half stays orange
+        assertThat(new Color(image.getRGB(280, 120))).isEqualTo(Color.BLACK);
+    }
+
+    @Test
+    void filesAreStoredInEncryptedChunksAndFilesStoredWholeBeforeStillRead() throws IOException {
+        User alice = newUser("alice");
+        byte[] content = new byte[MAX];
+        new java.util.Random(7).nextBytes(content);
+        String mxc = uploaded(alice, "application/octet-stream", content, "");
+        String mediaId = mxc.substring(mxc.lastIndexOf('/') + 1);
+        Path file = mediaFile(mediaId);
+        assertThat(Files.readAllBytes(file)[0]).isEqualTo((byte) 0x02);
+        Raw download = call("GET", CLIENT_MEDIA + "/download/" + path(mxc), alice.token(), null, null);
+        assertThat(download.body()).isEqualTo(content);
+        assertThat(download.header("Content-Length")).isEqualTo(String.valueOf(MAX));
+
+        // a file as the server wrote it before (one AES-GCM value) still downloads
+        Files.write(file, cipher.encrypt(org.bollwerk.tenant.Tenant.DEFAULT_ID, content, MediaFiles.aad("localhost", mediaId, "")));
+        assertThat(Files.readAllBytes(file)[0]).isEqualTo((byte) 0x01);
+        assertThat(call("GET", CLIENT_MEDIA + "/download/" + path(mxc), alice.token(), null, null).body()).isEqualTo(content);
+        // and a file altered on disk is not served
+        byte[] altered = Files.readAllBytes(file);
+        altered[altered.length - 1] ^= 1;
+        Files.write(file, altered);
+        assertThat(call("GET", CLIENT_MEDIA + "/download/" + path(mxc), alice.token(), null, null).status()).isNotEqualTo(200);
+    }
+
+    @Test
+    void anUploadWithoutContentLengthIsCountedAsItStreamsAndRefusedPastTheLimit() throws Exception {
+        User alice = newUser("alice");
+        long before = mediaFileCount();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_matrix/media/v3/upload"))
+                .header("Authorization", "Bearer " + alice.token()).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[MAX + 1]))).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(Json.MAPPER.readTree(response.body()).get("errcode").asString()).isEqualTo("M_TOO_LARGE");
+        assertThat(mediaFileCount()).isEqualTo(before);
+    }
+
+    private Path mediaFile(String mediaId) throws IOException {
+        Path dir = Path.of(environment.getRequiredProperty("bollwerk.data-dir")).resolve("media");
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().equals(mediaId)).findFirst().orElseThrow();
+        }
     }
 
     @Test
