@@ -5,5 +5,5 @@
  * is what /sync reads.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "End-to-end encryption", allowedDependencies = {
-        "account", "room", "storage", "tenant", "web"})
+        "account", "ratelimit", "room", "storage", "tenant", "web"})
 package org.bollwerk.e2ee;

@@ -34,7 +34,7 @@ final class ChunkedEnvelope {
     static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
     /** Readers refuse larger declared chunks: a damaged header must not make them allocate much. */
     static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
-    private static final int TAG_BYTES = Envelope.TAG_BITS / 8;
+    private static final int TAG_BYTES = AesGcm.TAG_BITS / 8;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ChunkedEnvelope() {
@@ -56,7 +56,7 @@ final class ChunkedEnvelope {
         int version = data.readInt();
         int chunkBytes = data.readInt();
         if (chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) throw new IOException("chunked encrypted value has a bad chunk size");
-        byte[] nonceBase = new byte[Envelope.NONCE_BYTES];
+        byte[] nonceBase = new byte[AesGcm.NONCE_BYTES];
         data.readFully(nonceBase);
         return new Header(new String(tenant, StandardCharsets.UTF_8), version, chunkBytes, nonceBase,
                 headerBytes(tenant, version, chunkBytes, nonceBase));
@@ -67,7 +67,7 @@ final class ChunkedEnvelope {
         byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
         if (tenant.length == 0 || tenant.length > 255) throw new IllegalArgumentException("tenant ID must be 1..255 bytes");
         if (chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) throw new IllegalArgumentException("bad chunk size");
-        byte[] nonceBase = new byte[Envelope.NONCE_BYTES];
+        byte[] nonceBase = new byte[AesGcm.NONCE_BYTES];
         RANDOM.nextBytes(nonceBase);
         byte[] header = headerBytes(tenant, keyVersion, chunkBytes, nonceBase);
         sink.write(header);
@@ -111,7 +111,7 @@ final class ChunkedEnvelope {
             if (index == Integer.MAX_VALUE) throw new GeneralSecurityException("too many chunks in one value");
             byte[] nonce = nonceBase.clone();
             for (int i = 0; i < 8; i++) nonce[nonce.length - 1 - i] ^= (byte) (index >>> (8 * i));
-            cipher.init(mode, key, new GCMParameterSpec(Envelope.TAG_BITS, nonce));
+            cipher.init(mode, key, new GCMParameterSpec(AesGcm.TAG_BITS, nonce));
             cipher.updateAAD(header);
             cipher.updateAAD(ByteBuffer.allocate(9).putLong(index).put((byte) (last ? 1 : 0)).array());
             cipher.updateAAD(aad);

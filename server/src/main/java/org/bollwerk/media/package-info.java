@@ -4,5 +4,5 @@
  * through the keys feature, bound to their media ID.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Media", allowedDependencies = {
-        "account", "config", "keys", "room", "storage", "tenant"})
+        "account", "config", "keys", "ratelimit", "room", "storage", "tenant"})
 package org.bollwerk.media;
