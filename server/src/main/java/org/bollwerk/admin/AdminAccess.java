@@ -131,7 +131,13 @@ class AdminAccess {
 
     /** A possibly unknown account by ID (unknown: no roles, no operator); callers name the tenant acted in. */
     private AccountActionPolicy.Party party(String userId) {
-        return accounts.user(userId).map(AdminAccess::party).orElseGet(() -> new AccountActionPolicy.Party(userId, null, false));
+        String parsed;
+        try {
+            parsed = UserId.parse(userId).toString();
+        } catch (MatrixException | IllegalArgumentException e) {
+            return new AccountActionPolicy.Party(userId, null, false);   // refused as malformed further on
+        }
+        return accounts.user(parsed).map(AdminAccess::party).orElseGet(() -> new AccountActionPolicy.Party(parsed, null, false));
     }
 
     /** As {@link #require} for the tenant of a local user ID. */
