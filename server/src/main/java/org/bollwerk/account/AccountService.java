@@ -191,6 +191,16 @@ public class AccountService {
     }
 
     /**
+     * A fingerprint of the account's current password (SHA-256 of its stored hash, never the hash itself); it
+     * changes whenever the password is set or wiped. Sessions kept outside the token table (the admin portal)
+     * remember it at sign-in and end when it changes, as a password reset ends the account's tokens.
+     */
+    public Optional<String> passwordStamp(String userId) {
+        return (userId == null ? Optional.<AccountStore.Credentials>empty() : store.credentials(userId))
+                .map(c -> c.passwordHash() == null ? "none" : AccessTokens.hash(c.passwordHash()));
+    }
+
+    /**
      * A disabled tenant admits nobody; its sign-in policy admits its groups' members. Operators (server admins)
      * are exempt from sign-in policies: a tenant admin of their tenant must not be able to lock them out.
      */

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import org.bollwerk.account.AccountService;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -31,11 +32,13 @@ class PortalFilter extends OncePerRequestFilter {
     private final PortalProperties settings;
     private final PortalAccess access;
     private final PortalActions actions;
+    private final AccountService accounts;
 
-    PortalFilter(PortalProperties settings, PortalAccess access, PortalActions actions) {
+    PortalFilter(PortalProperties settings, PortalAccess access, PortalActions actions, AccountService accounts) {
         this.settings = settings;
         this.access = access;
         this.actions = actions;
+        this.accounts = accounts;
     }
 
     @Override
@@ -80,12 +83,15 @@ class PortalFilter extends OncePerRequestFilter {
 
     /**
      * A session is only as good as the account behind it, re-checked on every request as every access token
-     * is: locked, deactivated, tenant disabled, shut out by the sign-in policy, or no role left — the session
-     * ends at once and the request is treated as signed out.
+     * is: locked, deactivated, tenant disabled, shut out by the sign-in policy, no role left, or the password
+     * reset since sign-in (which ends the account's tokens too) — the session ends at once and the request is
+     * treated as signed out.
      */
     private void endIfNoLongerAllowed(HttpServletRequest request) {
         String userId = PortalSession.passwordUser(request);
-        if (userId == null || access.mayUsePortal(userId)) return;
+        if (userId == null) return;
+        String stamp = PortalSession.passwordStamp(request);
+        if (access.mayUsePortal(userId) && stamp != null && stamp.equals(accounts.passwordStamp(userId).orElse(null))) return;
         PortalSession.end(request);
         actions.record(userId, null, "session ended: account may no longer use the portal", userId, null, request, 401);
     }

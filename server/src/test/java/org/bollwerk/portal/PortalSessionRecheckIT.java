@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A portal session and the admin API token it issued obey what a sign-in obeys, on every request: locking,
- * deactivating, disabling the tenant, the tenant's sign-in policy and losing the last role end the session at
- * once (and it stays ended when the change is undone), and the issued token is refused as any token is.
+ * deactivating, disabling the tenant, the tenant's sign-in policy, a password reset and losing the last role end
+ * the session at once (and it stays ended when the change is undone), and the issued token is refused as any
+ * token is.
  */
 class PortalSessionRecheckIT extends PortalTestBase {
     @Autowired
@@ -43,6 +44,8 @@ class PortalSessionRecheckIT extends PortalTestBase {
                     groups.create(tenant, "others", "Others");
                     groups.setSignInGroups(tenant, List.of("others"));
                 }, (tenant, user) -> groups.setSignInGroups(tenant, List.of()), 403, "M_FORBIDDEN"),
+                new Case("password reset by another admin", (tenant, user) -> accounts.setPassword(user, "reset-password-1", true, null),
+                        null, 401, "M_UNKNOWN_TOKEN"),
                 new Case("last role removed", (tenant, user) -> roles.unassign(tenant, TenantRoles.TENANT_ADMIN, user),
                         (tenant, user) -> roles.assign(tenant, TenantRoles.TENANT_ADMIN, user), 403, "M_FORBIDDEN"));
     }
