@@ -147,8 +147,7 @@ public class AccountService {
         if (credentials.deactivated()) {
             throw new MatrixException(ErrCode.M_USER_DEACTIVATED, "This account has been deactivated");
         }
-        if (!tenants.isActive(credentials.tenantId())) throw tenantDisabled();
-        if (!groups.maySignIn(credentials.tenantId(), userId)) throw notWhitelisted();
+        requireTenantAdmits(credentials.tenantId(), userId, credentials.admin());
         String device = deviceId == null || deviceId.isBlank() ? DeviceIds.random() : deviceId;
         if (device.length() > 255) throw MatrixException.invalidParam("device_id is too long");
         String token = AccessTokens.newToken();
@@ -171,9 +170,43 @@ public class AccountService {
             throw new MatrixException(ErrCode.M_USER_LOCKED, 401, "This account has been locked", Map.of("soft_logout", true));
         }
         // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).
-        if (!tenants.isActive(owner.tenantId())) throw tenantDisabled();
-        if (!groups.maySignIn(owner.tenantId(), owner.userId())) throw notWhitelisted();
+        requireTenantAdmits(owner.tenantId(), owner.userId(), owner.admin());
         return new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash);
+    }
+
+    /**
+     * Whether the account may sign in right now — exists, is neither locked nor deactivated, its tenant is
+     * active and its sign-in policy admits it — the same rules a login and every token use. Sessions outside
+     * the token world (the admin portal) check this on every request.
+     */
+    public boolean maySignIn(String userId) {
+        Optional<AccountStore.Credentials> credentials = userId == null ? Optional.empty() : store.credentials(userId);
+        if (credentials.isEmpty() || credentials.get().locked() || credentials.get().deactivated()) return false;
+        try {
+            requireTenantAdmits(credentials.get().tenantId(), userId, credentials.get().admin());
+            return true;
+        } catch (MatrixException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A fingerprint of the account's current password (SHA-256 of its stored hash, never the hash itself); it
+     * changes whenever the password is set or wiped. Sessions kept outside the token table (the admin portal)
+     * remember it at sign-in and end when it changes, as a password reset ends the account's tokens.
+     */
+    public Optional<String> passwordStamp(String userId) {
+        return (userId == null ? Optional.<AccountStore.Credentials>empty() : store.credentials(userId))
+                .map(c -> c.passwordHash() == null ? "none" : AccessTokens.hash(c.passwordHash()));
+    }
+
+    /**
+     * A disabled tenant admits nobody; its sign-in policy admits its groups' members. Operators (server admins)
+     * are exempt from sign-in policies: a tenant admin of their tenant must not be able to lock them out.
+     */
+    private void requireTenantAdmits(String tenantId, String userId, boolean operator) {
+        if (!tenants.isActive(tenantId)) throw tenantDisabled();
+        if (!operator && !groups.maySignIn(tenantId, userId)) throw notWhitelisted();
     }
 
     private static MatrixException notWhitelisted() {

@@ -6,6 +6,8 @@ import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.tenant.AccountAction;
+import org.bollwerk.tenant.AccountActionPolicy;
 import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
 import org.springframework.stereotype.Component;
@@ -25,11 +27,13 @@ class AdminAccess {
     private final AccountService accounts;
     private final TenantService tenants;
     private final TenantRoles roles;
+    private final AccountActionPolicy policy;
 
-    AdminAccess(AccountService accounts, TenantService tenants, TenantRoles roles) {
+    AdminAccess(AccountService accounts, TenantService tenants, TenantRoles roles, AccountActionPolicy policy) {
         this.accounts = accounts;
         this.tenants = tenants;
         this.roles = roles;
+        this.policy = policy;
     }
 
     /** Operator-only endpoints that need no tenant (key management): a server admin, or 403. */
@@ -77,9 +81,63 @@ class AdminAccess {
         }
     }
 
-    /** Accounts of server admins are the operators' business alone. */
-    void requireMayManage(Requester requester, UserAccount target) {
-        if (target.admin() && !requester.admin()) throw MatrixException.forbidden("Only operators manage server admins");
+    /**
+     * Every action on an existing account goes through here: the permission in the target's tenant and
+     * dominance over the target ({@link AccountActionPolicy}); 403 otherwise.
+     */
+    void requireMayAct(Requester requester, AccountAction action, UserAccount target) {
+        decide(target.tenantId(), () -> policy.authorise(actor(requester), action, party(target)));
+    }
+
+    /** Giving or taking a tenant role: as any account action, and only roles within the caller's own rights. */
+    void requireMayChangeRole(Requester requester, String tenantId, String role, String targetUserId, boolean grant) {
+        decide(tenantId, () -> policy.authoriseRoleChange(actor(requester), tenantId, role, party(targetUserId), grant));
+    }
+
+    /** Defining, changing ({@code permissions}) or deleting ({@code null}) a tenant role. */
+    void requireMayDefineRole(Requester requester, String tenantId, String role, java.util.Collection<String> permissions) {
+        decide(tenantId, () -> policy.authoriseRoleDefinition(actor(requester), tenantId, role, permissions));
+    }
+
+    /** Adding to or removing from a group: the sign-in policy may hang on it. */
+    void requireMayChangeGroup(Requester requester, String tenantId, String targetUserId, boolean add) {
+        AccountAction action = add ? AccountAction.ADD_TO_GROUP : AccountAction.REMOVE_FROM_GROUP;
+        AccountActionPolicy.Party target = party(targetUserId);
+        decide(tenantId, () -> policy.authorise(actor(requester), action,
+                new AccountActionPolicy.Party(target.userId(), tenantId, target.operator())));
+    }
+
+    void requireMaySetSignInPolicy(Requester requester, String tenantId, List<String> groups) {
+        decide(tenantId, () -> policy.authoriseSignInPolicy(actor(requester), tenantId, groups));
+    }
+
+    private static void decide(String tenantId, java.util.function.Supplier<String> decision) {
+        try {
+            String role = decision.get();
+            note(AccountActionPolicy.OPERATOR.equals(role) ? OPERATOR : role, tenantId);
+        } catch (MatrixException e) {
+            note(null, tenantId);
+            throw e;
+        }
+    }
+
+    private static AccountActionPolicy.Party actor(Requester requester) {
+        return new AccountActionPolicy.Party(requester.userId(), requester.tenantId(), requester.admin());
+    }
+
+    private static AccountActionPolicy.Party party(UserAccount account) {
+        return new AccountActionPolicy.Party(account.userId(), account.tenantId(), account.admin());
+    }
+
+    /** A possibly unknown account by ID (unknown: no roles, no operator); callers name the tenant acted in. */
+    private AccountActionPolicy.Party party(String userId) {
+        String parsed;
+        try {
+            parsed = UserId.parse(userId).toString();
+        } catch (MatrixException | IllegalArgumentException e) {
+            return new AccountActionPolicy.Party(userId, null, false);   // refused as malformed further on
+        }
+        return accounts.user(parsed).map(AdminAccess::party).orElseGet(() -> new AccountActionPolicy.Party(parsed, null, false));
     }
 
     /** As {@link #require} for the tenant of a local user ID. */

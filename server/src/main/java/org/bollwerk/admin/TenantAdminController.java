@@ -135,7 +135,9 @@ class TenantAdminController {
                                 @RequestBody(required = false) byte[] raw) {
         access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
         existing(tenantId);
-        TenantRoles.Role saved = roles.putRole(tenantId, role, strings(Json.parseObject(raw), "permissions"));
+        List<String> permissions = strings(Json.parseObject(raw), "permissions");
+        access.requireMayDefineRole(requester, tenantId, role, permissions);
+        TenantRoles.Role saved = roles.putRole(tenantId, role, permissions);
         AdminAccess.noteDetail("permissions=" + saved.permissions());
         return Map.of("name", saved.name(), "permissions", saved.permissions(), "built_in", false);
     }
@@ -143,6 +145,7 @@ class TenantAdminController {
     @DeleteMapping("/{tenantId}/roles/{role}")
     Map<String, Object> deleteRole(Requester requester, @PathVariable String tenantId, @PathVariable String role) {
         access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        access.requireMayDefineRole(requester, tenantId, role, null);
         roles.deleteRole(tenantId, role);
         return Map.of();
     }
@@ -156,6 +159,7 @@ class TenantAdminController {
         if (!user.tenantId().equals(tenantId)) {
             throw MatrixException.invalidParam(user.userId() + " is not a user of tenant " + tenantId);
         }
+        access.requireMayChangeRole(requester, tenantId, role, user.userId(), true);
         roles.assign(tenantId, role, user.userId());
         return Map.of("user_id", user.userId(), "role", role);
     }
@@ -164,6 +168,7 @@ class TenantAdminController {
     Map<String, Object> unassign(Requester requester, @PathVariable String tenantId, @PathVariable String role,
                                  @PathVariable String userId) {
         access.require(requester, TenantRoles.ROLES_MANAGE, tenantId);
+        access.requireMayChangeRole(requester, tenantId, role, userId, false);
         roles.unassign(tenantId, role, userId);
         return Map.of();
     }

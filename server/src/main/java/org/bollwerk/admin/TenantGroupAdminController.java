@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * A tenant's groups and its sign-in policy (white-listing): {@code /_bollwerk/admin/v1/tenants/{id}/groups}
  * and {@code .../policy}. Reading needs {@code tenant.read}; changing needs {@code roles.manage}
- * (tenant admins and operators, not helpdesk).
+ * (tenant admins and operators, not helpdesk), and membership changes and policies may only affect accounts
+ * the caller dominates. Operators are exempt from sign-in policies.
  */
 @RestController
 @RequestMapping("/_bollwerk/admin/v1/tenants/{tenantId}")
@@ -74,6 +75,7 @@ class TenantGroupAdminController {
     Map<String, Object> addMember(Requester requester, @PathVariable String tenantId, @PathVariable String groupId,
                                   @PathVariable String userId) {
         manage(requester, tenantId);
+        access.requireMayChangeGroup(requester, tenantId, userId, true);
         groups.addMember(tenantId, groupId, userId);
         return json(groups.group(tenantId, groupId));
     }
@@ -82,6 +84,7 @@ class TenantGroupAdminController {
     Map<String, Object> removeMember(Requester requester, @PathVariable String tenantId, @PathVariable String groupId,
                                      @PathVariable String userId) {
         manage(requester, tenantId);
+        access.requireMayChangeGroup(requester, tenantId, userId, false);
         groups.removeMember(tenantId, groupId, userId);
         return json(groups.group(tenantId, groupId));
     }
@@ -104,6 +107,7 @@ class TenantGroupAdminController {
             if (!id.isString()) throw MatrixException.badJson("'sign_in_groups' must be a list of group IDs");
             ids.add(id.asString());
         }
+        access.requireMaySetSignInPolicy(requester, tenantId, ids);
         groups.setSignInGroups(tenantId, ids);
         AdminAccess.noteDetail("sign_in_groups=" + ids);
         return Map.of("sign_in_groups", groups.signInGroups(tenantId));

@@ -5,6 +5,7 @@ import org.bollwerk.account.Requester;
 import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.tenant.AccountAction;
 import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.web.JsonBody;
 import org.springframework.http.ResponseEntity;
@@ -100,21 +101,28 @@ class UserAdminController {
         return ResponseEntity.ok(UserJson.user(updated, profiles.of(id)));
     }
 
-    /** Each requested change needs its own permission: helpdesk may reset a password but not rename. */
+    /**
+     * Each requested change is its own account action with its own permission (helpdesk may reset a password
+     * but not rename), and every one needs dominance over the account ({@link AdminAccess#requireMayAct}).
+     */
     private void requirePermissionsFor(Requester requester, String userId, UserAccount existing, UserChange change) {
-        if (change.admin() != null && (existing == null ? change.admin() : change.admin() != existing.admin())) {
-            access.requireOperator(requester);
-        }
         if (existing == null) {
+            if (Boolean.TRUE.equals(change.admin())) access.requireOperator(requester);
             access.requireForUser(requester, TenantRoles.USERS_CREATE, userId);
             return;
         }
-        access.requireMayManage(requester, existing);
-        if (change.password() != null) access.requireForUser(requester, TenantRoles.USERS_PASSWORD, userId);
-        if (change.locked() != null) access.requireForUser(requester, TenantRoles.USERS_LOCK, userId);
-        if (change.deactivated() != null) access.requireForUser(requester, TenantRoles.USERS_DEACTIVATE, userId);
+        if (change.admin() != null && change.admin() != existing.admin()) {
+            access.requireMayAct(requester, AccountAction.CHANGE_SERVER_ADMIN, existing);
+        }
+        if (change.password() != null) access.requireMayAct(requester, AccountAction.RESET_PASSWORD, existing);
+        if (change.locked() != null) {
+            access.requireMayAct(requester, change.locked() ? AccountAction.LOCK : AccountAction.UNLOCK, existing);
+        }
+        if (change.deactivated() != null) {
+            access.requireMayAct(requester, change.deactivated() ? AccountAction.DEACTIVATE : AccountAction.REACTIVATE, existing);
+        }
         if (change.displayName() != null || change.avatarUrl() != null) {
-            access.requireForUser(requester, TenantRoles.USERS_MODIFY, userId);
+            access.requireMayAct(requester, AccountAction.CHANGE_PROFILE, existing);
         }
     }
 
@@ -171,7 +179,7 @@ class UserAdminController {
     Map<String, Object> deactivate(Requester requester, @PathVariable String userId,
                                    @RequestBody(required = false) byte[] raw) {
         UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.USERS_DEACTIVATE, userId));
-        access.requireMayManage(requester, user);
+        access.requireMayAct(requester, AccountAction.DEACTIVATE, user);
         // An empty body is allowed for backwards compatibility, as in Synapse.
         boolean erase = raw == null || raw.length == 0 ? false : JsonBody.bool(Json.parseObject(raw), "erase", false);
         accounts.deactivate(user.userId(), erase);
@@ -196,7 +204,7 @@ class UserAdminController {
     @DeleteMapping("/_synapse/admin/v2/users/{userId}/devices/{deviceId}")
     Map<String, Object> deleteDevice(Requester requester, @PathVariable String userId, @PathVariable String deviceId) {
         UserAccount user = access.existingUser(access.userTarget(requester, TenantRoles.DEVICES_DELETE, userId));
-        access.requireMayManage(requester, user);
+        access.requireMayAct(requester, AccountAction.REMOVE_DEVICE, user);
         accounts.deleteDevice(user.userId(), deviceId);
         return Map.of();
     }

@@ -2,6 +2,9 @@ package org.bollwerk.portal;
 
 import org.bollwerk.account.AccountService;
 import org.bollwerk.account.UserAccount;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.tenant.AccountAction;
+import org.bollwerk.tenant.AccountActionPolicy;
 import org.bollwerk.tenant.Tenant;
 import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
@@ -20,17 +23,23 @@ class PortalAccess {
     private final AccountService accounts;
     private final TenantService tenants;
     private final TenantRoles roles;
+    private final AccountActionPolicy policy;
 
-    PortalAccess(AccountService accounts, TenantService tenants, TenantRoles roles) {
+    PortalAccess(AccountService accounts, TenantService tenants, TenantRoles roles, AccountActionPolicy policy) {
         this.accounts = accounts;
         this.tenants = tenants;
         this.roles = roles;
+        this.policy = policy;
     }
 
-    /** The portal is for operators and holders of any tenant role; an active, unlocked account. */
+    /**
+     * The portal is for operators and holders of any tenant role whose account may sign in now: not locked,
+     * not deactivated, tenant active, admitted by the tenant's sign-in policy — the rules every access token
+     * obeys. Checked at sign-in and again on every portal request ({@link PortalFilter}).
+     */
     boolean mayUsePortal(String userId) {
-        Optional<UserAccount> user = accounts.user(userId);
-        if (user.isEmpty() || user.get().deactivated() || user.get().locked()) return false;
+        Optional<UserAccount> user = userId == null ? Optional.empty() : accounts.user(userId);
+        if (user.isEmpty() || !accounts.maySignIn(userId)) return false;
         return user.get().admin() || roles.hasAnyRole(userId);
     }
 
@@ -59,9 +68,40 @@ class PortalAccess {
         return roles.tenantsGranting(userId, permission);
     }
 
-    /** Accounts of server admins are the operators' business alone. */
-    void requireMayManage(String userId, UserAccount target) {
-        if (target.admin() && !operator(userId)) throw new Forbidden("operator", target.tenantId());
+    /**
+     * The role allowing the signed-in admin to do {@code action} to {@code target}, decided as in the admin API
+     * ({@link AccountActionPolicy}: the permission and dominance over the target), or a {@link Forbidden}.
+     */
+    String requireMayAct(String userId, AccountAction action, UserAccount target) {
+        return decide(action.name(), target.tenantId(), () -> policy.authorise(actor(userId), action, party(target)));
+    }
+
+    boolean mayAct(String userId, AccountAction action, UserAccount target) {
+        return policy.allows(actor(userId), action, party(target));
+    }
+
+    /** Giving or taking a role of the target's tenant: only roles within the admin's own rights. */
+    String requireMayChangeRole(String userId, String role, UserAccount target, boolean grant) {
+        return decide(grant ? "assign role" : "remove role", target.tenantId(),
+                () -> policy.authoriseRoleChange(actor(userId), target.tenantId(), role, party(target), grant));
+    }
+
+    private static String decide(String what, String tenantId, java.util.function.Supplier<String> decision) {
+        try {
+            String role = decision.get();
+            return AccountActionPolicy.OPERATOR.equals(role) ? OPERATOR : role;
+        } catch (MatrixException e) {
+            if (e.httpStatus() == 403) throw new Forbidden(what, tenantId);
+            throw e;
+        }
+    }
+
+    private AccountActionPolicy.Party actor(String userId) {
+        return accounts.user(userId).map(PortalAccess::party).orElseGet(() -> new AccountActionPolicy.Party(userId, null, false));
+    }
+
+    private static AccountActionPolicy.Party party(UserAccount account) {
+        return new AccountActionPolicy.Party(account.userId(), account.tenantId(), account.admin());
     }
 
     /** A refused portal action; shown as a message, recorded as refused. */

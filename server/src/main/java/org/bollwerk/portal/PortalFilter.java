@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import org.bollwerk.account.AccountService;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -18,7 +19,8 @@ import java.security.MessageDigest;
  * The portal's gate, in front of every {@code /admin} request: a strict Content-Security-Policy (only the
  * portal's own scripts, styles and images; no inline code), no caching, the idle timeout, CSRF tokens on
  * every state-changing request, and sign-in: pages need both steps, the second-factor pages the password
- * step. Browsers are sent to the sign-in page; other callers get a Matrix-style 401.
+ * step, and the account must still be allowed in (checked on every request). Browsers are sent to the
+ * sign-in page; other callers get a Matrix-style 401.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -28,9 +30,15 @@ class PortalFilter extends OncePerRequestFilter {
     static final String PREFIX = "/admin";
 
     private final PortalProperties settings;
+    private final PortalAccess access;
+    private final PortalActions actions;
+    private final AccountService accounts;
 
-    PortalFilter(PortalProperties settings) {
+    PortalFilter(PortalProperties settings, PortalAccess access, PortalActions actions, AccountService accounts) {
         this.settings = settings;
+        this.access = access;
+        this.actions = actions;
+        this.accounts = accounts;
     }
 
     @Override
@@ -56,6 +64,7 @@ class PortalFilter extends OncePerRequestFilter {
             refuse(response, 403, "M_FORBIDDEN", "The form has expired or did not come from the portal; reload the page");
             return;
         }
+        endIfNoLongerAllowed(request);
         boolean open = path.equals("/login") || path.equals("/language");
         boolean secondFactorStep = path.startsWith("/second-factor");
         if (open || (secondFactorStep && PortalSession.passwordUser(request) != null)
@@ -70,6 +79,21 @@ class PortalFilter extends OncePerRequestFilter {
             return;
         }
         refuse(response, 401, "M_UNAUTHORIZED", "Sign in to the admin portal first");
+    }
+
+    /**
+     * A session is only as good as the account behind it, re-checked on every request as every access token
+     * is: locked, deactivated, tenant disabled, shut out by the sign-in policy, no role left, or the password
+     * reset since sign-in (which ends the account's tokens too) — the session ends at once and the request is
+     * treated as signed out.
+     */
+    private void endIfNoLongerAllowed(HttpServletRequest request) {
+        String userId = PortalSession.passwordUser(request);
+        if (userId == null) return;
+        String stamp = PortalSession.passwordStamp(request);
+        if (access.mayUsePortal(userId) && stamp != null && stamp.equals(accounts.passwordStamp(userId).orElse(null))) return;
+        PortalSession.end(request);
+        actions.record(userId, null, "session ended: account may no longer use the portal", userId, null, request, 401);
     }
 
     private static boolean safeMethod(String method) {

@@ -14,6 +14,7 @@ final class PortalSession {
     static final String USER = "bollwerk.portal.user";
     static final String SIGNED_IN = "bollwerk.portal.signedIn";
     static final String CSRF = "bollwerk.portal.csrf";
+    static final String PASSWORD_STAMP = "bollwerk.portal.passwordStamp";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private PortalSession() {
@@ -32,12 +33,20 @@ final class PortalSession {
         return (String) session.getAttribute(USER);
     }
 
-    static void passwordPassed(HttpServletRequest request, String userId) {
+    /** The password step passed; {@code passwordStamp} identifies the password used, so a later reset ends the session. */
+    static void passwordPassed(HttpServletRequest request, String userId, String passwordStamp) {
         request.changeSessionId();
         HttpSession session = request.getSession();
         session.setAttribute(USER, userId);
+        session.setAttribute(PASSWORD_STAMP, passwordStamp);
         session.setAttribute(SIGNED_IN, Boolean.FALSE);
         session.setAttribute(CSRF, newToken());
+    }
+
+    /** The fingerprint of the password the session was opened with, or null. */
+    static String passwordStamp(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        return session == null ? null : (String) session.getAttribute(PASSWORD_STAMP);
     }
 
     static void secondFactorPassed(HttpServletRequest request) {

@@ -69,7 +69,7 @@ class SignInController {
         String tenantId = accounts.user(userId).map(UserAccount::tenantId).orElse(null);
         actions.record(userId, null, "sign-in password", userId, tenantId, request, ok ? 200 : 401);
         if (!ok) return failed(model, "problem.signIn");
-        PortalSession.passwordPassed(request, userId);
+        PortalSession.passwordPassed(request, userId, accounts.passwordStamp(userId).orElse(null));
         return secondFactor.enrolled(userId) ? "redirect:/admin/second-factor" : "redirect:/admin/second-factor/enrol";
     }
 

@@ -5,6 +5,7 @@ import org.bollwerk.account.AccountService;
 import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.UserId;
+import org.bollwerk.tenant.AccountAction;
 import org.bollwerk.tenant.TenantGroups;
 import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
@@ -94,11 +95,12 @@ class UserPages {
         model.addAttribute("memberOf", groups.groups(tenantId).stream().filter(g -> g.members().contains(user.userId()))
                 .map(TenantGroups.Group::id).toList());
         model.addAttribute("groupIds", groups.groups(tenantId).stream().map(TenantGroups.Group::id).toList());
-        model.addAttribute("mayLock", access.may(me, TenantRoles.USERS_LOCK, tenantId));
-        model.addAttribute("mayDeactivate", access.may(me, TenantRoles.USERS_DEACTIVATE, tenantId));
-        model.addAttribute("mayPassword", access.may(me, TenantRoles.USERS_PASSWORD, tenantId));
-        model.addAttribute("mayRoles", access.may(me, TenantRoles.ROLES_MANAGE, tenantId));
-        model.addAttribute("mayDevices", access.may(me, TenantRoles.DEVICES_DELETE, tenantId));
+        // only what the admin may do to this very account: the permission and dominance over it
+        model.addAttribute("mayLock", access.mayAct(me, user.locked() ? AccountAction.UNLOCK : AccountAction.LOCK, user));
+        model.addAttribute("mayDeactivate", access.mayAct(me, AccountAction.DEACTIVATE, user));
+        model.addAttribute("mayPassword", access.mayAct(me, AccountAction.RESET_PASSWORD, user));
+        model.addAttribute("mayRoles", access.mayAct(me, AccountAction.ASSIGN_ROLE, user));
+        model.addAttribute("mayDevices", access.mayAct(me, AccountAction.REMOVE_DEVICE, user));
         model.addAttribute("secondFactor", secondFactor.enrolled(user.userId()));
         return "portal/user";
     }
@@ -106,20 +108,20 @@ class UserPages {
     @PostMapping("/admin/users/{userId}/lock")
     String lock(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId,
                 @RequestParam(defaultValue = "true") boolean locked) {
-        return act(request, flash, userId, locked ? "lock user" : "unlock user", TenantRoles.USERS_LOCK,
+        return act(request, flash, userId, locked ? "lock user" : "unlock user", locked ? AccountAction.LOCK : AccountAction.UNLOCK,
                 user -> accounts.setLocked(user.userId(), locked));
     }
 
     @PostMapping("/admin/users/{userId}/deactivate")
     String deactivate(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId) {
-        return act(request, flash, userId, "deactivate user", TenantRoles.USERS_DEACTIVATE,
+        return act(request, flash, userId, "deactivate user", AccountAction.DEACTIVATE,
                 user -> accounts.deactivate(user.userId(), false));
     }
 
     @PostMapping("/admin/users/{userId}/password")
     String password(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId,
                     @RequestParam(defaultValue = "") String password) {
-        return act(request, flash, userId, "reset password", TenantRoles.USERS_PASSWORD, user -> {
+        return act(request, flash, userId, "reset password", AccountAction.RESET_PASSWORD, user -> {
             if (password.length() < 8) throw MatrixException.invalidParam("The password must have at least 8 characters");
             accounts.setPassword(user.userId(), password, true, null);
         });
@@ -128,16 +130,23 @@ class UserPages {
     @PostMapping("/admin/users/{userId}/roles")
     String role(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId,
                 @RequestParam(defaultValue = "") String role, @RequestParam(defaultValue = "true") boolean grant) {
-        return act(request, flash, userId, (grant ? "assign role " : "remove role ") + role, TenantRoles.ROLES_MANAGE, user -> {
+        String me = PortalSession.signedInUser(request);
+        UserAccount user = existing(userId);
+        actions.run(request, flash, (grant ? "assign role " : "remove role ") + role, userId, user == null ? null : user.tenantId(), () -> {
+            if (user == null) throw MatrixException.notFound("No such user");
+            String allowedBy = access.requireMayChangeRole(me, role, user, grant);
             if (grant) roles.assign(user.tenantId(), role, user.userId());
             else roles.unassign(user.tenantId(), role, user.userId());
+            return allowedBy;
         });
+        return user == null ? "redirect:/admin/users" : redirectTo(user.userId());
     }
 
     @PostMapping("/admin/users/{userId}/groups")
     String group(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId,
                  @RequestParam(defaultValue = "") String group, @RequestParam(defaultValue = "true") boolean member) {
-        return act(request, flash, userId, (member ? "add to group " : "remove from group ") + group, TenantRoles.ROLES_MANAGE,
+        return act(request, flash, userId, (member ? "add to group " : "remove from group ") + group,
+                member ? AccountAction.ADD_TO_GROUP : AccountAction.REMOVE_FROM_GROUP,
                 user -> {
                     if (member) groups.addMember(user.tenantId(), group, user.userId());
                     else groups.removeMember(user.tenantId(), group, user.userId());
@@ -148,7 +157,7 @@ class UserPages {
     @PostMapping("/admin/users/{userId}/devices/delete")
     String deleteDevice(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId,
                         @RequestParam(defaultValue = "") String deviceId) {
-        return act(request, flash, userId, "remove device " + deviceId, TenantRoles.DEVICES_DELETE, user -> {
+        return act(request, flash, userId, "remove device " + deviceId, AccountAction.REMOVE_DEVICE, user -> {
             if (!accounts.deleteDevice(user.userId(), deviceId)) throw MatrixException.notFound("No such device");
         });
     }
@@ -156,21 +165,18 @@ class UserPages {
     /** For an admin who lost both the authenticator and the recovery codes: enrols again at the next sign-in. */
     @PostMapping("/admin/users/{userId}/second-factor/reset")
     String resetSecondFactor(HttpServletRequest request, RedirectAttributes flash, @PathVariable String userId) {
-        String me = PortalSession.signedInUser(request);
-        return act(request, flash, userId, "reset second factor", TenantRoles.USERS_PASSWORD, user -> {
-            if (!access.operator(me)) throw new PortalAccess.Forbidden("operator", user.tenantId());
-            secondFactor.reset(user.userId());
-        });
+        return act(request, flash, userId, "reset second factor", AccountAction.RESET_SECOND_FACTOR,
+                user -> secondFactor.reset(user.userId()));
     }
 
-    private String act(HttpServletRequest request, RedirectAttributes flash, String userId, String action, String permission,
-                       java.util.function.Consumer<UserAccount> work) {
+    /** One action on one account, allowed by the same policy as in the admin API ({@link PortalAccess#requireMayAct}). */
+    private String act(HttpServletRequest request, RedirectAttributes flash, String userId, String action,
+                       AccountAction accountAction, java.util.function.Consumer<UserAccount> work) {
         String me = PortalSession.signedInUser(request);
         UserAccount user = existing(userId);
         actions.run(request, flash, action, userId, user == null ? null : user.tenantId(), () -> {
             if (user == null) throw MatrixException.notFound("No such user");
-            String role = access.require(me, permission, user.tenantId());
-            access.requireMayManage(me, user);
+            String role = access.requireMayAct(me, accountAction, user);
             work.accept(user);
             return role;
         });

@@ -51,7 +51,7 @@ public class RateLimiter {
     public void checkSend(Requester requester, String clientIp) {
         if (!config.enabled()) return;
         if (config.adminsExempt() && requester.admin()) return;
-        long waitMs = Math.max(sendByUser.take(key(requester.userId())), sendByIp.take(ipKey(clientIp)));
+        long waitMs = takeBoth(sendByUser, key(requester.userId()), sendByIp, ipKey(clientIp));
         if (waitMs > 0) throw limitExceeded(waitMs, "Too many messages; slow down");
     }
 
@@ -61,9 +61,21 @@ public class RateLimiter {
      */
     public void checkLogin(String clientIp, String userId) {
         if (!config.enabled()) return;
-        long waitMs = loginByIp.take(ipKey(clientIp));
-        if (userId != null) waitMs = Math.max(waitMs, loginByUser.take(key(userId)));
+        long waitMs = userId == null ? loginByIp.take(ipKey(clientIp))
+                : takeBoth(loginByIp, ipKey(clientIp), loginByUser, key(userId));
         if (waitMs > 0) throw limitExceeded(waitMs, "Too many login attempts; try again later");
+    }
+
+    /**
+     * One token from each bucket, or none: a refused attempt must not use up the other limit, or two limits
+     * refilling out of step could refuse a patient client for ever, however long it waits as told.
+     */
+    private static long takeBoth(TokenBuckets first, String firstKey, TokenBuckets second, String secondKey) {
+        long waitMs = first.take(firstKey);
+        if (waitMs > 0) return waitMs;
+        waitMs = second.take(secondKey);
+        if (waitMs > 0) first.refund(firstKey);
+        return waitMs;
     }
 
     static MatrixException limitExceeded(long retryAfterMs, String message) {

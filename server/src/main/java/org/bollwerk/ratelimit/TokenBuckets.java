@@ -64,6 +64,12 @@ final class TokenBuckets {
         return bucket.take(now, tokensPerNano, burst, cost);
     }
 
+    /** Gives back a token taken by {@link #take} for an attempt another limit then refused. */
+    void refund(String key) {
+        Bucket bucket = buckets.get(key);
+        if (bucket != null) bucket.refund(burst);
+    }
+
     int size() {
         return buckets.size();
     }
@@ -113,6 +119,10 @@ final class TokenBuckets {
             }
             double missingNanos = (needed - tokens) / perNano;
             return Math.max(1, (long) Math.ceil(missingNanos / 1_000_000));
+        }
+
+        synchronized void refund(double burst) {
+            tokens = Math.min(burst, tokens + 1);
         }
 
         synchronized boolean isFullAt(long now, double perNano, double burst) {

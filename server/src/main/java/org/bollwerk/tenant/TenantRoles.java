@@ -132,6 +132,38 @@ public class TenantRoles {
         return held.stream().filter(r -> defined.getOrDefault(r, Set.of()).contains(permission)).findFirst();
     }
 
+    private record Held(String tenantId, String role) {
+    }
+
+    /** The union of the permissions of the user's roles in the tenant (empty for none). */
+    public Set<String> permissions(String userId, String tenantId) {
+        return permissionsByTenant(userId).getOrDefault(tenantId, Set.of());
+    }
+
+    /** For each tenant where the user holds a role, the union of the permissions of those roles. */
+    public Map<String, Set<String>> permissionsByTenant(String userId) {
+        Map<String, Set<String>> byTenant = new LinkedHashMap<>();
+        if (userId == null) return byTenant;
+        Map<String, Map<String, Set<String>>> defined = new LinkedHashMap<>();
+        for (Held held : db.sql().sql("SELECT tenant_id, role FROM role_assignments WHERE user_id = ? ORDER BY tenant_id, role")
+                .param(userId).query((rs, n) -> new Held(rs.getString(1), rs.getString(2))).list()) {
+            String tenantId = held.tenantId();
+            Map<String, Set<String>> roles = defined.computeIfAbsent(tenantId, t -> {
+                Map<String, Set<String>> map = new LinkedHashMap<>();
+                for (Role role : roles(t)) map.put(role.name(), role.permissions());
+                return map;
+            });
+            byTenant.computeIfAbsent(tenantId, t -> new TreeSet<>()).addAll(roles.getOrDefault(held.role(), Set.of()));
+        }
+        return byTenant;
+    }
+
+    /** The users holding {@code role} in the tenant. */
+    public List<String> holders(String tenantId, String role) {
+        return db.sql().sql("SELECT user_id FROM role_assignments WHERE tenant_id = ? AND role = ? ORDER BY user_id")
+                .params(tenantId, role).query(String.class).list();
+    }
+
     public boolean hasAnyRole(String userId) {
         return db.sql().sql("SELECT 1 FROM role_assignments WHERE user_id = ? LIMIT 1").param(userId)
                 .query(Integer.class).optional().isPresent();

@@ -29,6 +29,25 @@ abstract class PortalTestBase {
     AccountService accounts;
     @Autowired
     AuditTrail audit;
+    @Autowired
+    org.bollwerk.tenant.TenantService tenants;
+    @Autowired
+    org.bollwerk.keys.KeyAdministration keys;
+
+    /** A new tenant (ID from {@code prefix}) with the domain {@code <id>.test} and its data keys, as the admin API makes it. */
+    String newTenant(String prefix) {
+        String tenantId = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        tenants.create(tenantId, "Tenant " + tenantId, List.of(tenantId + ".test"));
+        keys.prepareTenant(tenantId);
+        return tenantId;
+    }
+
+    /** A new account on a domain of a tenant; its password is {@link #PASSWORD}. */
+    String newUserIn(String tenantId, String prefix, boolean operator) {
+        String userId = "@" + MatrixHttp.uniqueLocalpart(prefix) + ":" + tenantId + ".test";
+        accounts.createUser(userId, PASSWORD, prefix, operator);
+        return userId;
+    }
 
     /** A new account with the given rights; its password is {@link #PASSWORD}. */
     String newUser(String prefix, boolean operator) {

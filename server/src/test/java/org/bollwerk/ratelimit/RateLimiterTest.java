@@ -98,6 +98,21 @@ class RateLimiterTest {
     }
 
     @Test
+    void refusedAttemptsUseUpNeitherLimitSoAPollingClientStillGetsThrough() {
+        RateLimiter limiter = limiter(true, true);
+        // a burst of guesses, then a client that asks again every 200 ms (earlier than told)
+        for (int i = 0; i < 10; i++) {
+            catchThrowableOfType(MatrixException.class, () -> limiter.checkLogin("10.0.0.1", "@victim:localhost"));
+            nanos.addAndGet(10_000_000L);
+        }
+        long start = nanos.get();
+        while (catchThrowableOfType(MatrixException.class, () -> limiter.checkLogin("10.0.0.1", "@victim:localhost")) != null) {
+            nanos.addAndGet(200_000_000L);
+            assertThat(nanos.get() - start).as("still refused after 3 s at 1 attempt/s").isLessThan(3_000_000_000L);
+        }
+    }
+
+    @Test
     void ipv6AddressesCountPerSlash64() {
         assertThat(RateLimiter.ipKey("2001:db8:1:2:aaaa::1")).isEqualTo(RateLimiter.ipKey("2001:db8:1:2:bbbb::99"));
         assertThat(RateLimiter.ipKey("2001:db8:1:2::1")).isNotEqualTo(RateLimiter.ipKey("2001:db8:1:3::1"));
