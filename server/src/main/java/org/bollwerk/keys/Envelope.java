@@ -16,6 +16,9 @@ import java.security.GeneralSecurityException;
  */
 final class Envelope {
     static final byte FORMAT = 0x01;
+    /** AesGcm's sizes, kept here for ChunkedEnvelope (main), which reads them from this class. */
+    static final int NONCE_BYTES = AesGcm.NONCE_BYTES;
+    static final int TAG_BITS = AesGcm.TAG_BITS;
 
     private Envelope() {
     }
