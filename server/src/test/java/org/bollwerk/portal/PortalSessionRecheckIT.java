@@ -38,8 +38,8 @@ class PortalSessionRecheckIT extends PortalTestBase {
                 new Case("locked", (tenant, user) -> accounts.setLocked(user, true), (tenant, user) -> accounts.setLocked(user, false),
                         401, "M_USER_LOCKED"),
                 new Case("deactivated", (tenant, user) -> accounts.deactivate(user, false), null, 401, "M_UNKNOWN_TOKEN"),
-                new Case("tenant disabled", (tenant, user) -> tenants.update(tenant, null, TenantService.DISABLED, null),
-                        (tenant, user) -> tenants.update(tenant, null, TenantService.ACTIVE, null), 403, "M_FORBIDDEN"),
+                new Case("tenant disabled", (tenant, user) -> tenants.update(tenant, null, "disabled", null),
+                        (tenant, user) -> tenants.update(tenant, null, "active", null), 403, "M_FORBIDDEN"),
                 new Case("shut out by the sign-in policy", (tenant, user) -> {
                     groups.create(tenant, "others", "Others");
                     groups.setSignInGroups(tenant, List.of("others"));
