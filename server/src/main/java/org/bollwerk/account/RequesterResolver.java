@@ -50,6 +50,12 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
     }
 
     static String tokenOf(HttpServletRequest request) {
+        // the spec deprecated tokens in the query string (v1.11): they end up in access logs, proxy logs and
+        // browser histories; every current client sends the header, authenticated media included
+        if (request.getParameter("access_token") != null) {
+            throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Access tokens in the query string are not accepted; "
+                    + "send the token in the 'Authorization: Bearer' header");
+        }
         String header = request.getHeader("Authorization");
         if (header != null) {
             if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -58,7 +64,6 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
             }
             throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Authorization header must use the Bearer scheme");
         }
-        String query = request.getParameter("access_token");
-        return query == null || query.isEmpty() ? null : query;
+        return null;
     }
 }

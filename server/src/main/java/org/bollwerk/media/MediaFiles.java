@@ -84,8 +84,8 @@ class MediaFiles {
 
     private static void write(Path file, byte[] blob) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".upload-", ".tmp");
+            org.bollwerk.storage.PrivateFiles.directory(file.getParent());   // 0700, whatever the umask
+            Path tmp = Files.createTempFile(file.getParent(), ".upload-", ".tmp");   // 0600 on POSIX
             try {
                 Files.write(tmp, blob);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

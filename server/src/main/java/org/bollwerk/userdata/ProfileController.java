@@ -75,6 +75,8 @@ class ProfileController {
         return Map.of();
     }
 
+    static final int MAX_SEARCH_TERM = 256;
+
     @PostMapping("/user_directory/search")
     Map<String, Object> search(Requester requester, @RequestBody(required = false) byte[] raw) {
         ObjectNode body = Json.parseObject(raw);
@@ -84,6 +86,10 @@ class ProfileController {
                 : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));
         String trimmed = term.strip();
         if (trimmed.isEmpty()) return Map.of("results", List.of(), "limited", false);
+        // a LIKE pattern has a length limit in SQLite (and costs on PostgreSQL); no name is this long anyway
+        if (trimmed.length() > MAX_SEARCH_TERM) {
+            throw MatrixException.invalidParam("search_term is longer than " + MAX_SEARCH_TERM + " characters");
+        }
         List<String> visibleTenants = new java.util.ArrayList<>(List.of(requester.tenantId()));
         visibleTenants.addAll(tenants.partners(requester.tenantId()));
         List<ProfileService.DirectoryEntry> hits = profiles.search(visibleTenants, trimmed, limit + 1);
