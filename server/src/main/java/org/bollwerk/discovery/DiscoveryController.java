@@ -46,8 +46,10 @@ class DiscoveryController {
     @GetMapping("/.well-known/matrix/client")
     Map<String, Object> wellKnown(HttpServletRequest request) {
         String host = host(request);
-        String tenantUrl = tenants.tenantOfDomain(host).flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
-        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl(host)),
+        java.util.Optional<String> tenant = tenants.tenantOfDomain(host);
+        String tenantUrl = tenant.flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
+        boolean ourHost = tenant.isPresent() || host.equals(serverHost) || LOOPBACK.contains(host);
+        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl(ourHost)),
                 "io.element.e2ee", Map.of("default", encryptByDefault));
     }
 
@@ -62,17 +64,14 @@ class DiscoveryController {
      * can send) gets {@code https://<server name>}: the answer must not point clients, or a cache in front of
      * us, at a server an attacker named (issue 24).
      */
-    private String baseUrl(String host) {
+    private String baseUrl(boolean ourHost) {
         if (!publicBaseUrl.isEmpty()) return publicBaseUrl;
-        if (!ourHost(host)) return "https://" + serverName;
+        if (!ourHost) return "https://" + serverName;
         return ServletUriComponentsBuilder.fromCurrentContextPath().replacePath(null).replaceQuery(null)
                 .build().toUriString();
     }
 
-    private boolean ourHost(String host) {
-        if (host.equals(serverHost) || tenants.isLocalDomain(host)) return true;
-        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1");
-    }
+    private static final java.util.Set<String> LOOPBACK = java.util.Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private static String hostOf(String serverName) {
         String name = serverName.toLowerCase(java.util.Locale.ROOT);

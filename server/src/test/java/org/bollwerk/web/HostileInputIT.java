@@ -82,8 +82,8 @@ class HostileInputIT extends ClientApiTestBase {
      * must not hide a crash on another (negative pagination tokens answered 500 while the battery above sent
      * them along with a negative limit, which was refused first).
      */
-    private static final List<String> ONE_PARAMETER_VALUES = List.of("-1", "o-1", "s-1_-1", "-9223372036854775809",
-            "9223372036854775808", "0", "1.5", "abc", "%E2%80%AE", "E".repeat(4000));
+    private static final List<String> ONE_PARAMETER_VALUES = List.of("-1", "o-1", "s-1_-1", "9223372036854775808",
+            "abc", "E".repeat(4000));
     private static final String LONG_STRING = "\"" + "F%_\\\\".repeat(13 * 1024) + "\"";   // 53,248 characters, LIKE wildcards included
     /** Fields holding free text or identifiers that end up in SQL, searches or stored columns. */
     private static final List<String> TEXT_FIELDS = List.of("search_term", "body", "displayname", "name", "topic",
