@@ -12,7 +12,14 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
+import org.springframework.web.servlet.handler.MappedInterceptor;
+import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import tools.jackson.databind.JsonNode;
@@ -121,6 +128,39 @@ class AdminListenerIT {
         System.out.printf("AdminListenerIT: %d admin routes, %d requests%n", routes.size(), requests);
         assertThat(failures).as(failures.size() + " failures, e.g.\n" + String.join("\n", failures.stream().limit(40).toList()))
                 .isEmpty();
+    }
+
+    /**
+     * The second gate on its own: for every admin route, the handler chain the application's handler mappings
+     * build holds the connector gate before any interceptor of ours (the admin audit, the second-factor rule),
+     * whichever mapping (controllers, actuator, static files) serves it.
+     */
+    @Test
+    void theConnectorGateRunsBeforeOurInterceptorsInTheHandlerChainOfEveryAdminRoute() throws Exception {
+        HandlerInterceptor gate = context.getBean("adminOnlyOnAdminListener", MappedInterceptor.class).getInterceptor();
+        List<HandlerMapping> mappings = new ArrayList<>(context.getBeansOfType(HandlerMapping.class).values());
+        AnnotationAwareOrderComparator.sort(mappings);
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> route : adminRoutes().entrySet()) {
+            for (String method : route.getValue()) {
+                MockHttpServletRequest request = new MockHttpServletRequest(method, fill(route.getKey()));
+                request.setContentType("application/json");
+                ServletRequestPathUtils.parseAndCache(request);
+                HandlerExecutionChain chain = null;
+                for (HandlerMapping mapping : mappings) {
+                    chain = mapping.getHandler(request);
+                    if (chain != null) break;
+                }
+                // before it only Spring's own bookkeeping (exposing the path, CORS headers), none of ours
+                List<HandlerInterceptor> before = chain == null ? List.of()
+                        : chain.getInterceptorList().subList(0, Math.max(0, chain.getInterceptorList().indexOf(gate)));
+                if (chain == null || !chain.getInterceptorList().contains(gate)
+                        || before.stream().anyMatch(i -> !i.getClass().getName().startsWith("org.springframework."))) {
+                    failures.add(method + " " + route.getKey() + ": " + (chain == null ? "no handler" : chain.getInterceptorList()));
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
     }
 
     @Test
