@@ -81,15 +81,15 @@ class ProfileController {
     Map<String, Object> search(Requester requester, @RequestBody(required = false) byte[] raw) {
         ObjectNode body = Json.parseObject(raw);
         String term = JsonBody.string(body, "search_term", true);
+        // a LIKE pattern has a length limit in SQLite (and costs on PostgreSQL); no name is this long anyway
+        if (term.length() > MAX_SEARCH_TERM) {
+            throw MatrixException.invalidParam("search_term is longer than " + MAX_SEARCH_TERM + " characters");
+        }
         Long requested = JsonBody.integer(body, "limit");
         int limit = requested == null ? DIRECTORY_DEFAULT_LIMIT
                 : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));
         String trimmed = term.strip();
         if (trimmed.isEmpty()) return Map.of("results", List.of(), "limited", false);
-        // a LIKE pattern has a length limit in SQLite (and costs on PostgreSQL); no name is this long anyway
-        if (trimmed.length() > MAX_SEARCH_TERM) {
-            throw MatrixException.invalidParam("search_term is longer than " + MAX_SEARCH_TERM + " characters");
-        }
         List<String> visibleTenants = new java.util.ArrayList<>(List.of(requester.tenantId()));
         visibleTenants.addAll(tenants.partners(requester.tenantId()));
         List<ProfileService.DirectoryEntry> hits = profiles.search(visibleTenants, trimmed, limit + 1);
