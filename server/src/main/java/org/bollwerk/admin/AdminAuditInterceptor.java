@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Records every admin API request in the audit trail after it completed, whatever its outcome: allowed,
  * refused (401/403) or failed. Runs after the error mapping, so the status is the one the caller saw.
+ * Requests refused before anyone was authenticated are counted and summarised instead
+ * ({@link AnonymousRefusals}): anyone can send them, and one entry each would flood the trail.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
@@ -30,9 +32,11 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
     static final String DETAIL = AdminAuditInterceptor.class.getName() + ".detail";
 
     private final AuditTrail audit;
+    private final AnonymousRefusals anonymous;
 
-    AdminAuditInterceptor(AuditTrail audit) {
+    AdminAuditInterceptor(AuditTrail audit, AnonymousRefusals anonymous) {
         this.audit = audit;
+        this.anonymous = anonymous;
     }
 
     @Override
@@ -48,6 +52,11 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
             String actor = requester instanceof Requester r ? r.userId() : null;
             Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             String action = request.getMethod() + " " + (pattern != null ? pattern : request.getRequestURI());
+            if (actor == null && response.getStatus() >= 400) {
+                // refused before anyone was authenticated: counted and summarised, not one entry each
+                anonymous.count(request.getRemoteAddr(), action, response.getStatus());
+                return;
+            }
             audit.record(actor, (String) request.getAttribute(ROLE), action, target(request),
                     (String) request.getAttribute(TENANT), request.getRemoteAddr(), response.getStatus(),
                     (String) request.getAttribute(DETAIL));

@@ -24,11 +24,16 @@ class DiscoveryController {
     static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
 
     private final String publicBaseUrl;
+    private final String serverName;
+    /** The server name without a port, as a {@code Host} header names it. */
+    private final String serverHost;
     private final boolean encryptByDefault;
     private final TenantService tenants;
 
     DiscoveryController(BollwerkProperties props, TenantService tenants) {
         this.publicBaseUrl = props.publicBaseUrl();
+        this.serverName = props.serverName();
+        this.serverHost = hostOf(props.serverName());
         this.tenants = tenants;
         this.encryptByDefault = props.e2eeDefault() != org.bollwerk.config.E2eeDefault.OFF;
     }
@@ -39,20 +44,39 @@ class DiscoveryController {
      */
     @GetMapping("/.well-known/matrix/client")
     Map<String, Object> wellKnown(HttpServletRequest request) {
-        String host = request.getServerName() == null ? "" : request.getServerName().toLowerCase(java.util.Locale.ROOT);
-        String tenantUrl = tenants.tenantOfDomain(host).flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
-        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl()),
+        String host = host(request);
+        java.util.Optional<String> tenant = tenants.tenantOfDomain(host);
+        String tenantUrl = tenant.flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
+        boolean ourHost = tenant.isPresent() || host.equals(serverHost) || LOOPBACK.contains(host);
+        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl(ourHost)),
                 "io.element.e2ee", Map.of("default", encryptByDefault));
     }
 
+    private static String host(HttpServletRequest request) {
+        return request.getServerName() == null ? "" : request.getServerName().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /**
-     * The configured public URL; without one, the URL this request came in on (scheme and host as the
-     * request or, where Spring's forwarded-header support is enabled, the proxy's headers say).
+     * The configured public URL. Without one, the URL this request came in on (scheme, host and port as the
+     * request or, where Spring's forwarded-header support is enabled, the proxy's headers say) — but only for a
+     * host that is ours: the server name, a tenant domain, or loopback. Any other {@code Host} (which anyone
+     * can send) gets {@code https://<server name>}: the answer must not point clients, or a cache in front of
+     * us, at a server an attacker named (issue 24).
      */
-    private String baseUrl() {
+    private String baseUrl(boolean ourHost) {
         if (!publicBaseUrl.isEmpty()) return publicBaseUrl;
+        if (!ourHost) return "https://" + serverName;
         return ServletUriComponentsBuilder.fromCurrentContextPath().replacePath(null).replaceQuery(null)
                 .build().toUriString();
+    }
+
+    private static final java.util.Set<String> LOOPBACK = java.util.Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private static String hostOf(String serverName) {
+        String name = serverName.toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("[")) return name.substring(0, name.indexOf(']') + 1);
+        int colon = name.lastIndexOf(':');
+        return colon > 0 ? name.substring(0, colon) : name;
     }
 
     @GetMapping("/_matrix/client/versions")

@@ -167,7 +167,7 @@ final class KeyFileKek implements KeyEncryptionKey {
 
     private SecretKey create(Path target) {
         try {
-            if (target.getParent() != null) Files.createDirectories(target.getParent());
+            if (target.getParent() != null) org.bollwerk.storage.PrivateFiles.directory(target.getParent());   // 0700
             KeyGenerator generator = KeyGenerator.getInstance("AES");
             generator.init(256, RANDOM);
             SecretKey key = generator.generateKey();

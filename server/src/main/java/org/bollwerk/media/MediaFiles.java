@@ -40,7 +40,7 @@ class MediaFiles {
 
         private Staged(String tenantId, Path target, byte[] aad) throws IOException {
             this.target = target;
-            Files.createDirectories(target.getParent());
+            org.bollwerk.storage.PrivateFiles.directory(target.getParent());
             this.tmp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
             try {
                 this.out = cipher.encryptingStream(tenantId, aad, Files.newOutputStream(tmp));
@@ -140,7 +140,7 @@ class MediaFiles {
             throw new UncheckedIOException("Cannot read media file " + file, e);
         }
         try (stored) {
-            Files.createDirectories(file.getParent());
+            org.bollwerk.storage.PrivateFiles.directory(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".reencrypt-", ".tmp");
             try {
                 boolean changed;

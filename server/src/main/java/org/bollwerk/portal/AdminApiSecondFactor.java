@@ -52,7 +52,6 @@ class AdminApiSecondFactor implements HandlerInterceptor {
             String token = header.substring(7).trim();
             return token.isEmpty() ? null : token;
         }
-        String query = request.getParameter("access_token");
-        return query == null || query.isEmpty() ? null : query;
+        return null;   // a token in the query string is refused where the endpoint resolves its caller
     }
 }

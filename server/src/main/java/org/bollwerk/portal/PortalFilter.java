@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.bollwerk.account.AccountService;
+import org.bollwerk.web.RequestPaths;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -43,14 +44,14 @@ class PortalFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        return !(uri.equals(PREFIX) || uri.startsWith(PREFIX + "/"));
+        // the path as the router reads it, not the raw URI: "/%61dmin/users" must not walk around this gate
+        return !RequestPaths.under(RequestPaths.routed(request), PREFIX);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI().substring(PREFIX.length());
+        String path = RequestPaths.routed(request).substring(PREFIX.length());
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Cross-Origin-Opener-Policy", "same-origin");

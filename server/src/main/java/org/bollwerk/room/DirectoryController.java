@@ -150,6 +150,7 @@ class DirectoryController {
             } catch (NumberFormatException e) {
                 throw MatrixException.invalidParam("Invalid since token");
             }
+            if (offset < 0) throw MatrixException.invalidParam("Invalid since token");   // "-1", "o-5": not ours
         }
         List<Map<String, Object>> rooms = new ArrayList<>();
         for (String roomId : store.publishedRooms(requester.tenantId())) {

@@ -10,7 +10,6 @@ import org.sqlite.SQLiteDataSource;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -22,6 +21,7 @@ record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource re
 
     static DataSources create(BollwerkProperties props) {
         BollwerkProperties.Database db = props.database();
+        PrivateFiles.dataDirectory(props.dataDir());   // 0700 also with PostgreSQL: media and the key file live there
         if (db.isPostgres()) {
             HikariConfig config = new HikariConfig();
             config.setPoolName("bollwerk-pg");
@@ -45,14 +45,20 @@ record DataSources(Dialect dialect, HikariDataSource writer, HikariDataSource re
         return new DataSources(Dialect.SQLITE, writer, reader);
     }
 
+    /**
+     * The database file, created 0600 before SQLite opens it: SQLite creates its -wal and -shm files with the
+     * database file's permissions, so they follow. Files of an older version are narrowed.
+     */
     private static Path sqliteFile(Path dataDir) {
+        Path file = PrivateFiles.dataDirectory(dataDir).resolve("bollwerk.db").toAbsolutePath();
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.file(file);
+            PrivateFiles.narrowFile(file.resolveSibling("bollwerk.db-wal"));
+            PrivateFiles.narrowFile(file.resolveSibling("bollwerk.db-shm"));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create data directory " + dataDir.toAbsolutePath()
-                    + " (bollwerk.data-dir / BOLLWERK_DATA_DIR)", e);
+            throw new UncheckedIOException("Cannot create the database file " + file, e);
         }
-        return dataDir.resolve("bollwerk.db").toAbsolutePath();
+        return file;
     }
 
     private static HikariDataSource sqlitePool(String name, String url, SqliteSynchronous synchronous, int size,

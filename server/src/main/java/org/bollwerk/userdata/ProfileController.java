@@ -76,10 +76,16 @@ class ProfileController {
         return Map.of();
     }
 
+    static final int MAX_SEARCH_TERM = 256;
+
     @PostMapping("/user_directory/search")
     Map<String, Object> search(Requester requester, @RequestBody(required = false) byte[] raw) {
         ObjectNode body = Json.parseObject(raw);
         String term = JsonBody.string(body, "search_term", true);
+        // a LIKE pattern has a length limit in SQLite (and costs on PostgreSQL); no name is this long anyway
+        if (term.length() > MAX_SEARCH_TERM) {
+            throw MatrixException.invalidParam("search_term is longer than " + MAX_SEARCH_TERM + " characters");
+        }
         Long requested = JsonBody.integer(body, "limit");
         int limit = requested == null ? DIRECTORY_DEFAULT_LIMIT
                 : (int) Math.max(1, Math.min(DIRECTORY_MAX_LIMIT, requested));

@@ -31,7 +31,7 @@ class JsonContentFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String type = request.getContentType();
         return type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")
-                || !request.getRequestURI().startsWith("/_");
+                || !RequestPaths.routed(request).startsWith("/_");
     }
 
     @Override

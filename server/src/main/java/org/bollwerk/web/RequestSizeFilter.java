@@ -32,7 +32,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/_matrix/media/");
+        return RequestPaths.routed(request).startsWith("/_matrix/media/");
     }
 
     @Override

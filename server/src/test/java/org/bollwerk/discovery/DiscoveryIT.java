@@ -2,6 +2,7 @@ package org.bollwerk.discovery;
 
 import org.bollwerk.testsupport.MatrixHttp;
 import org.bollwerk.testsupport.MatrixHttp.Response;
+import org.bollwerk.testsupport.RawHttp;
 import org.bollwerk.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,20 @@ class DiscoveryIT {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("m.homeserver").get("base_url").asString())
                 .isEqualTo("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void wellKnownNamesOnlyOurOwnHostsAndNeverEchoesAForeignHostHeader() {
+        RawHttp raw = new RawHttp(port);
+        for (String host : List.of("evil.example", "evil.example:8448", "localhost.evil.example", "127.0.0.1.evil.example",
+                "[2001:db8::1]:80", "xn--80ak6aa92e.com")) {
+            RawHttp.Response r = raw.send("GET", "/.well-known/matrix/client", java.util.Map.of("Host", host), null);
+            assertThat(r.status()).as(host).isEqualTo(200);
+            assertThat(r.text()).as(host).doesNotContain("evil").doesNotContain("2001:db8").doesNotContain("xn--")
+                    .contains("\"base_url\":\"https://localhost\"");
+        }
+        RawHttp.Response ours = raw.send("GET", "/.well-known/matrix/client", java.util.Map.of("Host", "localhost:" + port), null);
+        assertThat(ours.text()).contains("\"base_url\":\"http://localhost:" + port + "\"");
     }
 
     @Test
