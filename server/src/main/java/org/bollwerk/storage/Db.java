@@ -55,8 +55,19 @@ public final class Db implements AutoCloseable {
     }
 
     /** Asks that long-polls waiting on {@code key} be woken once this transaction commits. */
-    public void wakeAfterCommit(String key) {
+    public void wakeAfterCommit(WakeKey key) {
         stream.wake(key);
+    }
+
+    /**
+     * The string form of a wake key ({@code room:!id}, {@code user:@id}); a malformed one fails here instead
+     * of silently waking nobody.
+     *
+     * @deprecated use {@link #wakeAfterCommit(WakeKey)}; kept only until the last caller moves over
+     */
+    @Deprecated
+    public void wakeAfterCommit(String key) {
+        stream.wake(WakeKey.parse(key));
     }
 
     /** Stops the writer after the queued writes are done. */

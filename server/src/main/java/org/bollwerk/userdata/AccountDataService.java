@@ -3,6 +3,7 @@ package org.bollwerk.userdata;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -102,7 +103,7 @@ public class AccountDataService {
     private void write(String userId, String roomId, String type, ObjectNode content) {
         db.write(() -> {
             store.put(userId, roomId, type, content, db.nextPosition());
-            db.wakeAfterCommit("user:" + userId);
+            db.wakeAfterCommit(WakeKey.user(userId));
         });
     }
 
