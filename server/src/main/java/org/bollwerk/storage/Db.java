@@ -4,6 +4,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +18,8 @@ public final class Db implements AutoCloseable {
     private final JdbcClient reader;
     private final StreamPositions stream;
     private final GroupCommitWriter writerQueue;
+    // Set on the writer thread while a top-level write runs: what its caller runs after the commit.
+    private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
 
     Db(Dialect dialect, JdbcClient writer, JdbcClient reader, TransactionTemplate transactions, StreamPositions stream) {
         this.dialect = dialect;
@@ -44,7 +48,29 @@ public final class Db implements AutoCloseable {
         if (writerQueue.isWriterThread()) {
             throw new IllegalStateException("a write job must not start another top-level write");
         }
-        return writerQueue.submit(work);
+        List<Runnable> actions = new ArrayList<>();
+        T value = writerQueue.submit(() -> {
+            afterCommit.set(actions);
+            try {
+                return work.get();
+            } finally {
+                afterCommit.remove();
+            }
+        });
+        for (Runnable action : actions) action.run();
+        return value;
+    }
+
+    /**
+     * Runs {@code action} on the calling thread once the current write has committed, outside the writer
+     * (so it may write again, in writes of its own); not at all if the write fails. Only inside {@link #write}.
+     * Work that must survive a crash between the commit and the action records itself durably first
+     * ({@link FollowUps}).
+     */
+    public void afterCommit(Runnable action) {
+        List<Runnable> actions = afterCommit.get();
+        if (actions == null) throw new IllegalStateException("after-commit actions are only taken inside a write");
+        actions.add(action);
     }
 
     public void write(Runnable work) {
