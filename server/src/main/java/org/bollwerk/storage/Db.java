@@ -5,7 +5,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +20,8 @@ import java.util.function.Supplier;
  * transaction the writer (so a feature sees its own uncommitted rows), otherwise a reader.
  */
 public final class Db implements AutoCloseable {
+    // Writes of one fan-out in flight at once: enough to share a commit, few enough to keep each batch short.
+    private static final int FAN_OUT_IN_FLIGHT = 8;
     private final Dialect dialect;
     private final JdbcClient writer;
     private final JdbcClient reader;
@@ -59,6 +68,34 @@ public final class Db implements AutoCloseable {
         });
         for (Runnable action : actions) action.run();
         return value;
+    }
+
+    /**
+     * Runs {@code work} for each item in a write of its own, a few at a time: the writes of one fan-out then
+     * share commits (group commit) instead of paying one fsync each, while every batch stays small, so other
+     * users' writes still get their turn after a few rooms rather than after all of them. A write that fails
+     * does not stop the others; the first failure is thrown at the end. Stops submitting when {@code stop}
+     * turns true. Not inside a write.
+     */
+    public <T> void writeEach(Collection<T> items, BooleanSupplier stop, Consumer<T> work) {
+        Semaphore inFlight = new Semaphore(FAN_OUT_IN_FLIGHT);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (T item : items) {
+                if (stop.getAsBoolean()) break;
+                inFlight.acquireUninterruptibly();
+                writers.execute(() -> {
+                    try {
+                        write(() -> work.accept(item));
+                    } catch (RuntimeException e) {
+                        if (!failure.compareAndSet(null, e)) failure.get().addSuppressed(e);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+        if (failure.get() != null) throw failure.get();
     }
 
     /**

@@ -120,6 +120,7 @@ class ProfileFanOutIT extends ClientApiTestBase {
         String token;
         List<String> rooms = new ArrayList<>();
         String[] sameDatabase;
+        long before;
         try (ConfigurableApplicationContext first = start(dataDir, "bollwerk.follow-ups.check-interval=1h")) {
             sameDatabase = sameDatabase(first);
             http = new MatrixHttp(port(first));
@@ -128,16 +129,17 @@ class ProfileFanOutIT extends ClientApiTestBase {
             first.getBean(AccountService.class).createUser(userId, "secret-" + localpart, "Before", false);
             User gina = login(localpart);
             token = gina.token();
-            for (int i = 0; i < 20; i++) rooms.add(createRoom(gina, Map.of("preset", "private_chat")));
+            for (int i = 0; i < 40; i++) rooms.add(createRoom(gina, Map.of("preset", "private_chat")));
             Db firstDb = first.getBean(Db.class);
-            long before = first.getBean(StreamNotifier.class).current();
+            long from = first.getBean(StreamNotifier.class).current();
+            before = from;
 
             CompletableFuture<MatrixHttp.Response> rename = CompletableFuture.supplyAsync(() -> put(gina,
                     "/profile/" + MatrixHttp.encode(userId) + "/displayname", Map.of("displayname", "After")),
                     command -> Thread.ofVirtual().start(command));
             awaitTrue("the fan-out rewrote a first room", () -> firstDb.sql().sql("SELECT COUNT(*) FROM events "
                     + "WHERE type = 'm.room.member' AND state_key = ? AND stream_ordering > ?")
-                    .params(userId, before).query(Long.class).single() > 0);
+                    .params(userId, from).query(Long.class).single() > 0);
             // Hold the writer so the fan-out cannot go on, then shut the server down under it.
             CountDownLatch writerHeld = new CountDownLatch(1);
             CountDownLatch releaseWriter = new CountDownLatch(1);
@@ -153,7 +155,11 @@ class ProfileFanOutIT extends ClientApiTestBase {
             closing.join(Duration.ofMinutes(1));
             assertThat(rename.get().status()).isEqualTo(200);  // the rename itself had committed
         }
-        assertThat(pendingRows(dataDir, sameDatabase)).as("the unfinished fan-out is still recorded").isEqualTo(1);
+        assertThat(count(dataDir, sameDatabase, "SELECT COUNT(*) FROM pending_fanout"))
+                .as("the unfinished fan-out is still recorded").isEqualTo(1);
+        assertThat(count(dataDir, sameDatabase, "SELECT COUNT(*) FROM events WHERE type = 'm.room.member' "
+                + "AND state_key = '" + userId + "' AND stream_ordering > " + before))
+                .as("the shutdown cut the fan-out short").isLessThan(rooms.size());
 
         try (ConfigurableApplicationContext second = start(dataDir, sameDatabase)) {
             http = new MatrixHttp(port(second));
@@ -191,12 +197,12 @@ class ProfileFanOutIT extends ClientApiTestBase {
     }
 
     /** Reads the stopped server's database directly (no server runs on it now). */
-    private static long pendingRows(Path dataDir, String[] sameDatabase) throws Exception {
+    private static long count(Path dataDir, String[] sameDatabase, String query) throws Exception {
         String url = sameDatabase.length == 0 ? "jdbc:sqlite:" + dataDir.resolve("bollwerk.db")
                 : sameDatabase[0].substring("bollwerk.database.url=".length());
         String user = sameDatabase.length == 0 ? null : sameDatabase[1].substring("bollwerk.database.user=".length());
         try (Connection c = DriverManager.getConnection(url, user, "");
-             ResultSet rows = c.createStatement().executeQuery("SELECT COUNT(*) FROM pending_fanout")) {
+             ResultSet rows = c.createStatement().executeQuery(query)) {
             rows.next();
             return rows.getLong(1);
         }
