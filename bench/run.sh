@@ -2,7 +2,8 @@
 # Bollwerk benchmark: bench/run.sh [SCENARIO] [sqlite|postgresql|both]
 #   SCENARIO: send (1: single-room send, plus send-to-receive latency and the storage limit)
 #             delivery (2) | capacity (3, includes footprint with active users) | idle (4) | sync (5)
-#             footprint (6) | storage (1 + the raw-insert storage limit) | all (default)
+#             footprint (6) | rename (7: a user in 500 rooms renames while another sends)
+#             storage (1 + the raw-insert storage limit) | all (default)
 #   bench/run.sh sqlite|postgresql   (old form) = scenario send on that database
 #
 # Builds if needed, then per database and per scenario group starts a fresh server (temporary data directory;
@@ -24,6 +25,7 @@
 #   BENCH_IDLE_MAX_CONNECTIONS=30000   Tomcat's server.tomcat.max-connections for scenario 4 (its default: 8192)
 #   BENCH_NO_DOC=1              do not append to docs/benchmarks.md
 #   BENCH_ARGS="..."            extra arguments for the load generator (see: java -cp ... Bench --help)
+#   BENCH_SERVER_JAR=path       run this server jar instead of server/target/bollwerk.jar (e.g. an older build, for before/after)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +39,7 @@ case "$WHICH" in
   sqlite) DBS=(sqlite) ;;
   postgresql) DBS=(postgresql) ;;
   both|all) DBS=(sqlite postgresql) ;;
-  *) echo "usage: bench/run.sh [send|delivery|capacity|idle|sync|footprint|storage|all] [sqlite|postgresql|both]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [send|delivery|capacity|idle|sync|footprint|rename|storage|all] [sqlite|postgresql|both]" >&2; exit 2 ;;
 esac
 # scenario groups: each runs against its own fresh server; "+storage" = storage limit after the server stops
 case "$SCENARIO" in
@@ -47,8 +49,9 @@ case "$SCENARIO" in
   footprint) GROUPS_=("footprint") ;;
   idle) GROUPS_=("idle") ;;
   sync) GROUPS_=("sync") ;;
+  rename) GROUPS_=("rename") ;;
   all) GROUPS_=("send,latency,sync+storage" "delivery,capacity" "idle") ;;
-  *) echo "usage: bench/run.sh [send|delivery|capacity|idle|sync|footprint|storage|all] [sqlite|postgresql|both]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [send|delivery|capacity|idle|sync|footprint|rename|storage|all] [sqlite|postgresql|both]" >&2; exit 2 ;;
 esac
 # scenario 4 holds ~20k sockets in the server and as many in the load generator: as many descriptors as allowed
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -69,7 +72,7 @@ mkdir -p "$RESULTS"
 
 JAVA_HOME_BENCH=$("$ROOT/bin/with-jdk" sh -c 'echo "$JAVA_HOME"')
 JAVA="$JAVA_HOME_BENCH/bin/java"
-SERVER_JAR="$ROOT/server/target/bollwerk.jar"
+SERVER_JAR=${BENCH_SERVER_JAR:-$ROOT/server/target/bollwerk.jar}
 BENCH_CP="$ROOT/bench/target/bench.jar:$ROOT/bench/target/lib/*"
 
 # ---- build if needed: a jar missing, or any source/pom newer than the last build by this script
@@ -214,7 +217,7 @@ RUN_SECONDS=$(( $(date +%s) - RUN_START ))
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 CMD="bench/run.sh $SCENARIO $WHICH"
-for v in BENCH_REPEATS BENCH_PREWARM BENCH_SENDERS BENCH_SQLITE_SYNCHRONOUS BENCH_JFR BENCH_SERVER_JVM_OPTS BENCH_IDLE_CONNECTIONS BENCH_IDLE_MAX_CONNECTIONS BENCH_ARGS; do
+for v in BENCH_SERVER_JAR BENCH_REPEATS BENCH_PREWARM BENCH_SENDERS BENCH_SQLITE_SYNCHRONOUS BENCH_JFR BENCH_SERVER_JVM_OPTS BENCH_IDLE_CONNECTIONS BENCH_IDLE_MAX_CONNECTIONS BENCH_ARGS; do
   [ -n "${!v:-}" ] && CMD="$v=$(printf %q "${!v}") $CMD"
 done
 TABLES=$("$JAVA" -cp "$BENCH_CP" org.bollwerk.bench.Bench report "${FILES[@]}")

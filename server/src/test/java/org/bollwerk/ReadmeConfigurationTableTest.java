@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.fail;
 class ReadmeConfigurationTableTest {
     /** README rows for settings that are read without a typed record (Spring's own, or {@code @Value}). */
     private static final Set<String> NOT_TYPED = Set.of("server.port", "bollwerk.tls.certificate",
-            "bollwerk.tls.private-key", "bollwerk.presence.offline-after");
+            "bollwerk.tls.private-key", "bollwerk.presence.offline-after", "bollwerk.follow-ups.claim-ttl",
+            "bollwerk.follow-ups.check-interval");
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Z0-9_]+)` \\| `([a-z0-9.\\-]+)` \\| ([^|]+) \\|.*\\|$");
     private static final Pattern FIRST_CODE = Pattern.compile("`([^`]*)`");
 

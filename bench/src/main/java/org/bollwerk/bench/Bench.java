@@ -49,7 +49,8 @@ public final class Bench {
     private static void usage() {
         System.err.println("""
                 usage: Bench run --base-url URL (--admin-user U --admin-password P | --users FILE)
-                                 [--server-pid PID] [--scenarios send,latency] [--repeats 3]
+                                 [--server-pid PID] [--scenarios send,latency,...,rename] [--repeats 3]
+                                 [--rename-rooms 500] [--rename-baseline 50]  (scenario 7)
                                  [--warmup 100] [--messages 500] [--concurrency 10] [--senders one-user|many-users]
                                  [--latency-messages 200] [--latency-warmup 20] [--latency-gap-ms 20]
                                  [--prewarm N]  (N unmeasured messages first, to warm the JITs up)
@@ -62,7 +63,7 @@ public final class Bench {
     private static void run(Args a) throws Exception {
         String baseUrl = a.get("base-url", "http://127.0.0.1:8008");
         Set<String> scenarios = Set.of(a.get("scenarios", "send,latency").split(","));
-        if (!Set.of("send", "latency", "delivery", "capacity", "footprint", "idle", "sync").containsAll(scenarios)) {
+        if (!Set.of("send", "latency", "delivery", "capacity", "footprint", "idle", "sync", "rename").containsAll(scenarios)) {
             throw new IllegalArgumentException("unknown scenario in " + scenarios);
         }
         int repeats = a.getInt("repeats", 3);
@@ -144,6 +145,26 @@ public final class Bench {
                     List.of("lost", "duplicated", "out_of_order", "sync_errors", "send_errors")));
         }
         MultiUser.run(a, scenarios, result, http, baseUrl, runTag, pid, repeats);
+        if (scenarios.contains("rename")) {
+            MatrixClient admin = new MatrixClient(http, baseUrl).login(a.require("admin-user"), a.require("admin-password"));
+            List<MatrixClient> pair2 = Accounts.create(admin, http, baseUrl, 2, runTag + "n", 2);
+            RenameScenario s = new RenameScenario(pair2.get(0), pair2.get(1), a.getInt("rename-rooms", 500),
+                    a.getInt("rename-baseline", 50));
+            s.setUp(a.getInt("setup-parallel", 6));
+            ObjectNode ren = result.putObject("rename");
+            ren.put("rooms", a.getInt("rename-rooms", 500));
+            ArrayNode reps = ren.putArray("repeats");
+            for (int r = 0; r < repeats; r++) {
+                ObjectNode rep = s.runOnce(r, runTag);
+                reps.add(rep);
+                System.err.printf("bench: rename repeat %d: rename %s ms; other user's sends during it: %s, p50 %s ms, "
+                                + "p99 %s ms (without rename: p50 %s ms, p99 %s ms)%n", r + 1, rep.path("rename_ms"),
+                        rep.path("sends_during_rename"), rep.path("during_p50_ms"), rep.path("during_p99_ms"),
+                        rep.path("baseline_p50_ms"), rep.path("baseline_p99_ms"));
+            }
+            ren.set("median", medians(reps, List.of(""), List.of("rename_ms", "sends_during_rename", "during_p50_ms",
+                    "during_p99_ms", "during_max_ms", "baseline_p50_ms", "baseline_p99_ms"), List.of("send_errors")));
+        }
         if (pid != null) {
             rss.put("after_runs_kib", ProcStatus.kib(pid, "VmRSS"));
             rss.put("peak_kib", ProcStatus.kib(pid, "VmHWM"));

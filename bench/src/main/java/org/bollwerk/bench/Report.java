@@ -118,6 +118,22 @@ final class Report {
 
         }
         ReportScenarios.append(md, runs);
+        if (any(runs, "rename")) {
+            md.append("\n**Scenario 7 — rename in ").append(first(runs, "rename", "rooms"))
+                    .append(" rooms while another user sends** (medians of ").append(repeats(runs, "rename"))
+                    .append(" repeats; the other user sends one message after the other into a room of their own)\n\n");
+            md.append("| database | rename ms | sends during it | their p50 ms | p99 ms | max ms | without rename p50 ms | p99 ms | errors |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (JsonNode r : runs) {
+                JsonNode m = r.path("rename").path("median");
+                if (m.isMissingNode()) continue;
+                md.append("| ").append(label(r)).append(" | ").append(n0(m.path("rename_ms"))).append(" | ")
+                        .append(n0(m.path("sends_during_rename"))).append(" | ").append(n1(m.path("during_p50_ms")))
+                        .append(" | ").append(n1(m.path("during_p99_ms"))).append(" | ").append(n1(m.path("during_max_ms")))
+                        .append(" | ").append(n1(m.path("baseline_p50_ms"))).append(" | ").append(n1(m.path("baseline_p99_ms")))
+                        .append(" | ").append(m.path("send_errors_total").asLong()).append(" |\n");
+            }
+        }
         md.append("\n**Footprint — server RSS** (VmRSS / VmHWM from `/proc/<pid>/status`; one fresh server per "
                 + "scenario group)\n\n");
         md.append("| database | scenarios | idle after start | after the runs | peak (VmHWM) |\n|---|---|---:|---:|---:|\n");

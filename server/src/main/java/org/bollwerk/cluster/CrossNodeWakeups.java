@@ -1,6 +1,7 @@
 package org.bollwerk.cluster;
 
 import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.storage.WakeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -15,7 +16,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Carries the long-poll wake-ups of {@link StreamNotifier} to the other nodes. After a local commit the
- * keys it woke ({@code room:…}, {@code user:…}) are queued; a sender thread sends whatever queued up as
+ * keys it woke are queued (on the wire {@code room:…}, {@code user:…}, one a line, see {@link WakeKey#wire()}); a sender thread sends whatever queued up as
  * one NOTIFY (batching under load), or "wake all" ({@code *}) when the keys do not fit in a payload.
  * A receiving node never trusts the announced position: it reads the committed position from the
  * database (positions commit in order, ADR 0001), raises its watermark to it and wakes the named keys.
@@ -32,7 +33,7 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
     private final StreamNotifier notifier;
     private final Semaphore pendingSignal = new Semaphore(0);
     private final Object lock = new Object();
-    private Set<String> pendingKeys = new LinkedHashSet<>();
+    private Set<WakeKey> pendingKeys = new LinkedHashSet<>();
     private long pendingPosition;
     private volatile boolean running = true;
     private volatile long lastCatchUp;
@@ -51,7 +52,7 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
     }
 
     /** Runs on the writer thread right after a commit: only queue, never block it. */
-    private void committedHere(long position, Collection<String> keys) {
+    private void committedHere(long position, Collection<WakeKey> keys) {
         synchronized (lock) {
             pendingKeys.addAll(keys);
             pendingPosition = Math.max(pendingPosition, position);
@@ -67,7 +68,7 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
             } catch (InterruptedException e) {
                 return;
             }
-            Set<String> keys;
+            Set<WakeKey> keys;
             long position;
             synchronized (lock) {
                 keys = pendingKeys;
@@ -83,9 +84,9 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
         }
     }
 
-    static String payload(long position, Collection<String> keys) {
+    static String payload(long position, Collection<WakeKey> keys) {
         StringBuilder body = new StringBuilder().append(position);
-        for (String key : keys) body.append('\n').append(key);
+        for (WakeKey key : keys) body.append('\n').append(key.wire());
         if (body.toString().getBytes(StandardCharsets.UTF_8).length > ClusterBus.MAX_BODY_BYTES) {
             return position + "\n" + WAKE_ALL;
         }
@@ -94,13 +95,20 @@ class CrossNodeWakeups implements ClusterBus.Subscriber, DisposableBean {
 
     @Override
     public void received(List<String> bodies) {
-        Set<String> keys = new LinkedHashSet<>();
+        Set<WakeKey> keys = new LinkedHashSet<>();
         boolean all = false;
         for (String body : bodies) {
             List<String> lines = List.of(body.split("\n"));
             for (String key : lines.subList(1, lines.size())) {
-                if (WAKE_ALL.equals(key)) all = true;
-                else keys.add(key);
+                if (WAKE_ALL.equals(key)) {
+                    all = true;
+                } else {
+                    try {
+                        keys.add(WakeKey.parse(key));
+                    } catch (IllegalArgumentException unknown) {
+                        all = true;  // a key this node does not know (a newer peer): better everyone than no one
+                    }
+                }
             }
         }
         lastCatchUp = System.currentTimeMillis();

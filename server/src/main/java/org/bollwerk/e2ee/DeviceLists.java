@@ -2,6 +2,7 @@ package org.bollwerk.e2ee;
 
 import org.bollwerk.room.RoomReader;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Component;
 
 import java.util.HashSet;
@@ -30,9 +31,9 @@ class DeviceLists {
         long position = db.nextPosition();
         db.sql().sql("INSERT INTO e2e_device_list_changes (stream_position, user_id) VALUES (?, ?)")
                 .params(position, userId).update();
-        db.wakeAfterCommit("user:" + userId);
+        db.wakeAfterCommit(WakeKey.user(userId));
         // Everyone sharing a room with the user waits on that room's key.
-        for (String roomId : rooms.joinedRooms(userId)) db.wakeAfterCommit("room:" + roomId);
+        for (String roomId : rooms.joinedRooms(userId)) db.wakeAfterCommit(WakeKey.room(roomId));
     }
 
     record Changes(List<String> changed, List<String> left) {

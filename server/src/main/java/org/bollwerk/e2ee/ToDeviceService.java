@@ -82,7 +82,7 @@ class ToDeviceService {
             Set<String> woken = new LinkedHashSet<>();
             for (Delivery d : deliveries) {
                 store.insert(d.userId(), d.deviceId(), position, seq++, requester.userId(), type, d.contentJson());
-                if (woken.add(d.userId())) db.wakeAfterCommit("user:" + d.userId());
+                if (woken.add(d.userId())) db.wakeAfterCommit(org.bollwerk.storage.WakeKey.user(d.userId()));
             }
         });
     }

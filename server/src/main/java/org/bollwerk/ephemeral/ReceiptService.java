@@ -3,6 +3,7 @@ package org.bollwerk.ephemeral;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.room.StoredEvent;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,7 +30,7 @@ public class ReceiptService {
             if (current.isPresent() && current.get() >= event.streamOrdering()) return;
             store.upsert(roomId, userId, type, thread, event.eventId(), System.currentTimeMillis(),
                     event.streamOrdering(), db.nextPosition());
-            db.wakeAfterCommit("room:" + roomId);
+            db.wakeAfterCommit(WakeKey.room(roomId));
         });
     }
 

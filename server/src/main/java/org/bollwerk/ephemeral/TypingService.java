@@ -2,6 +2,7 @@ package org.bollwerk.ephemeral;
 
 import org.bollwerk.cluster.ClusterBus;
 import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -75,7 +76,7 @@ public class TypingService {
 
     private void changed(String roomId, Room room) {
         room.changedAt = serial.incrementAndGet();
-        notifier.wake(List.of("room:" + roomId));
+        notifier.wake(List.of(WakeKey.room(roomId)));
     }
 
     /** Users typing in the room now, if that changed after {@code sinceSerial}; null when unchanged. */

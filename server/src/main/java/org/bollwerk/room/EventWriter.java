@@ -12,6 +12,7 @@ import org.bollwerk.matrix.RoomVersion;
 import org.bollwerk.matrix.json.CanonicalJson;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -119,10 +120,10 @@ class EventWriter {
             store.setCurrentState(draft.roomId(), draft.type(), draft.stateKey(), eventId, position);
             if ("m.room.member".equals(draft.type())) {
                 store.setMembership(draft.roomId(), draft.stateKey(), stored.membership(), eventId, position);
-                db.wakeAfterCommit("user:" + draft.stateKey());
+                db.wakeAfterCommit(WakeKey.user(draft.stateKey()));
             }
         }
-        db.wakeAfterCommit("room:" + draft.roomId());
+        db.wakeAfterCommit(WakeKey.room(draft.roomId()));
         return stored;
     }
 

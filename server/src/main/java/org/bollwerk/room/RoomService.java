@@ -211,23 +211,30 @@ public class RoomService {
         return writer.append(EventWriter.Draft.state(roomId, "m.room.member", target, sender, content), version(roomId));
     }
 
-    /** Re-sends the user's member event in every joined room after a profile change. */
-    public void updateMemberProfiles(String userId, String displayName, String avatarUrl) {
-        for (EventStore.Membership m : store.memberships(userId)) {
-            if (!"join".equals(m.membership())) continue;
-            db.write(() -> {
-                StoredEvent current = store.currentState(m.roomId(), "m.room.member", userId).orElse(null);
-                if (current == null || !"join".equals(current.membership())) return;
-                ObjectNode content = current.content().deepCopy();
-                if (displayName == null) content.remove("displayname");
-                else content.put("displayname", displayName);
-                if (avatarUrl == null) content.remove("avatar_url");
-                else content.put("avatar_url", avatarUrl);
-                if (content.equals(current.content())) return;
-                writer.append(EventWriter.Draft.state(m.roomId(), "m.room.member", userId, userId, content),
-                        version(m.roomId()));
-            });
-        }
+    /**
+     * Re-sends the user's member event in every joined room whose event does not carry the current profile
+     * yet: one write per room (a few at a time, see {@link Db#writeEach}), so other writes interleave. Reads
+     * the profile inside each write, so runs for two quick renames, in any order, end with the last name.
+     * Stops early when {@code stop} turns true.
+     */
+    public void refreshMemberProfiles(String userId, java.util.function.BooleanSupplier stop) {
+        java.util.List<String> joined = store.memberships(userId).stream()
+                .filter(m -> "join".equals(m.membership())).map(EventStore.Membership::roomId).toList();
+        db.writeEach(joined, stop, roomId -> {
+            StoredEvent current = store.currentState(roomId, "m.room.member", userId).orElse(null);
+            if (current == null || !"join".equals(current.membership())) return;
+            MemberProfileSource source = profiles.getIfAvailable();
+            Optional<MemberProfileSource.MemberProfile> profile = source == null ? Optional.empty() : source.profile(userId);
+            ObjectNode content = current.content().deepCopy();
+            String displayName = profile.map(MemberProfileSource.MemberProfile::displayName).orElse(null);
+            String avatarUrl = profile.map(MemberProfileSource.MemberProfile::avatarUrl).orElse(null);
+            if (displayName == null) content.remove("displayname");
+            else content.put("displayname", displayName);
+            if (avatarUrl == null) content.remove("avatar_url");
+            else content.put("avatar_url", avatarUrl);
+            if (content.equals(current.content())) return;
+            writer.append(EventWriter.Draft.state(roomId, "m.room.member", userId, userId, content), version(roomId));
+        });
     }
 
     /**
@@ -250,14 +257,19 @@ public class RoomService {
         });
     }
 
-    /** Leaves every room, as deactivation requires. */
-    public void leaveAll(String userId) {
-        for (EventStore.Membership m : store.memberships(userId)) {
-            if (!"join".equals(m.membership()) && !"invite".equals(m.membership())) continue;
-            db.write(() -> {
-                member(userId, m.roomId(), userId, "leave", null, null);
-            });
-        }
+    /**
+     * Leaves every joined or invited room, as deactivation requires: one write per room (a few at a time).
+     * Safe to run again (rooms already left are skipped); stops early when {@code stop} turns true.
+     */
+    public void leaveAll(String userId, java.util.function.BooleanSupplier stop) {
+        java.util.List<String> rooms = store.memberships(userId).stream()
+                .filter(m -> "join".equals(m.membership()) || "invite".equals(m.membership()))
+                .map(EventStore.Membership::roomId).toList();
+        db.writeEach(rooms, stop, roomId -> {
+            String now = store.membership(roomId, userId).orElse(null);
+            if (!"join".equals(now) && !"invite".equals(now)) return;
+            member(userId, roomId, userId, "leave", null, null);
+        });
     }
 
     // ---- redaction

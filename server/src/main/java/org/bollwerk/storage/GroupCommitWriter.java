@@ -30,6 +30,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    // Set once the writer has left its loop, before it refuses what is still queued (see submit).
+    private volatile boolean stopped;
 
     private static final class Job<T> {
         final Supplier<T> work;
@@ -66,6 +68,8 @@ final class GroupCommitWriter implements AutoCloseable {
         if (closed) throw new IllegalStateException("the database writer is shut down");
         Job<T> job = new Job<>(work);
         queue.add(job);
+        // Closed between the check above and the add, after the writer refused the queue: nobody else will.
+        if (stopped && queue.remove(job)) job.finish(new IllegalStateException("the database writer is shut down"));
         try {
             return job.done.join();
         } catch (CompletionException e) {
@@ -98,6 +102,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+        stopped = true;
         Job<?> left;
         while ((left = queue.poll()) != null) left.finish(new IllegalStateException("the database writer is shut down"));
     }

@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Knows the highest committed stream position and wakes long-polling requests. Waiters register on
- * keys ({@code room:!id}, {@code user:@id}) so a message wakes only the members of its room, not
- * every connected client.
+ * {@link WakeKey}s (a room, a user) so a message wakes only the members of its room, not every
+ * connected client.
  */
 public final class StreamNotifier {
     private final AtomicLong committed = new AtomicLong();
-    private final ConcurrentHashMap<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<WakeKey, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
     // Multi-node (org.bollwerk.cluster): told about each local commit so other nodes can be woken too.
     private volatile CommitListener commitListener;
@@ -23,7 +23,7 @@ public final class StreamNotifier {
     /** Hears about positions and wake keys committed on this node (not about those from other nodes). */
     @FunctionalInterface
     public interface CommitListener {
-        void committed(long position, Collection<String> keys);
+        void committed(long position, Collection<WakeKey> keys);
     }
 
     // Reads the committed position from the database; set by StorageConfiguration.
@@ -49,7 +49,7 @@ public final class StreamNotifier {
      *
      * @return whether the watermark moved
      */
-    public boolean advanceToDatabase(Collection<String> keys) {
+    public boolean advanceToDatabase(Collection<WakeKey> keys) {
         long before = committed.get();
         advanceFromOtherNode(committedInDatabase.getAsLong(), keys);
         return committed.get() > before;
@@ -66,14 +66,14 @@ public final class StreamNotifier {
     }
 
     /** Records a committed position and wakes the waiters of {@code keys}. Also used for ephemeral updates. */
-    public void advance(long position, Collection<String> keys) {
+    public void advance(long position, Collection<WakeKey> keys) {
         advanceFromOtherNode(position, keys);
         CommitListener listener = commitListener;
         if (listener != null) listener.committed(position, keys);
     }
 
     /** Like {@link #advance} for a position another node committed; not passed on to the commit listener. */
-    private void advanceFromOtherNode(long position, Collection<String> keys) {
+    private void advanceFromOtherNode(long position, Collection<WakeKey> keys) {
         committed.accumulateAndGet(position, Math::max);
         wake(keys);
     }
@@ -84,18 +84,24 @@ public final class StreamNotifier {
     }
 
     /** Wakes waiters without a new position (ephemeral data such as typing lives outside the stream). */
-    public void wake(Collection<String> keys) {
-        for (String key : keys) {
+    public void wake(Collection<WakeKey> keys) {
+        for (WakeKey key : keys) {
             Set<Waiter> set = waiters.get(key);
             if (set != null) set.forEach(Waiter::signal);
         }
     }
 
     /** Registers interest in keys; close the waiter when done (try-with-resources). */
-    public Waiter register(Collection<String> keys) {
+    public Waiter register(Collection<WakeKey> keys) {
         Waiter waiter = new Waiter(this, Set.copyOf(keys));
-        for (String key : waiter.keys) {
-            waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+        for (WakeKey key : waiter.keys) {
+            // Added inside the atomic compute: an add after computeIfAbsent returned could land in a set that
+            // unregister had just removed as empty, and that waiter would never be woken.
+            waiters.compute(key, (k, set) -> {
+                Set<Waiter> into = set != null ? set : ConcurrentHashMap.newKeySet();
+                into.add(waiter);
+                return into;
+            });
         }
         if (shuttingDown) waiter.signal();
         return waiter;
@@ -117,7 +123,7 @@ public final class StreamNotifier {
     }
 
     private void unregister(Waiter waiter) {
-        for (String key : waiter.keys) {
+        for (WakeKey key : waiter.keys) {
             waiters.computeIfPresent(key, (k, set) -> {
                 set.remove(waiter);
                 return set.isEmpty() ? null : set;
@@ -132,10 +138,10 @@ public final class StreamNotifier {
     /** One parked request. Parks a virtual thread without pinning (no synchronized, no native call). */
     public static final class Waiter implements AutoCloseable {
         private final StreamNotifier owner;
-        private final Set<String> keys;
+        private final Set<WakeKey> keys;
         private final CountDownLatch latch = new CountDownLatch(1);
 
-        private Waiter(StreamNotifier owner, Set<String> keys) {
+        private Waiter(StreamNotifier owner, Set<WakeKey> keys) {
             this.owner = owner;
             this.keys = keys;
         }

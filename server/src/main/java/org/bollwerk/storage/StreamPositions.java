@@ -17,7 +17,7 @@ final class StreamPositions {
     /** What one write transaction allocated and whom it should wake after commit. */
     static final class Allocation {
         private long highest;
-        private final Set<String> wakeKeys = new LinkedHashSet<>();
+        private final Set<WakeKey> wakeKeys = new LinkedHashSet<>();
 
         long highest() {
             return highest;
@@ -27,7 +27,7 @@ final class StreamPositions {
             highest = value;
         }
 
-        Set<String> wakeKeys() {
+        Set<WakeKey> wakeKeys() {
             return wakeKeys;
         }
     }
@@ -57,7 +57,7 @@ final class StreamPositions {
         return position;
     }
 
-    void wake(String key) {
+    void wake(WakeKey key) {
         Allocation allocation = current.get();
         if (allocation == null) throw new IllegalStateException("wake keys are only collected inside a write transaction");
         allocation.wakeKeys.add(key);

@@ -6,6 +6,7 @@ import org.bollwerk.ephemeral.TypingService;
 import org.bollwerk.filter.FilterService;
 import org.bollwerk.filter.SyncFilter;
 import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.storage.WakeKey;
 import org.bollwerk.storage.StreamToken;
 import org.bollwerk.userdata.PresenceService;
 import org.springframework.stereotype.Service;
@@ -63,7 +64,7 @@ class SyncService {
             SyncResponseBuilder.Result result;
             long upTo;
             long typingSerial;
-            List<String> keys = new ArrayList<>();
+            List<WakeKey> keys = new ArrayList<>();
             try (SyncAdmission.Permit permit = admission.enter()) {
                 // Lowered only when more to-device messages wait than one response carries.
                 upTo = e2ee.upTo(requester.userId(), requester.deviceId(), from == null ? 0 : from.position(),
@@ -74,9 +75,9 @@ class SyncService {
                 if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
                     return result.body();
                 }
-                // The rooms the build just read; a later membership change wakes "user:" (EventWriter) anyway.
-                keys.add("user:" + requester.userId());
-                for (String roomId : result.roomIds()) keys.add("room:" + roomId);
+                // The rooms the build just read; a later membership change wakes the user key (EventWriter) anyway.
+                keys.add(WakeKey.user(requester.userId()));
+                for (String roomId : result.roomIds()) keys.add(WakeKey.room(roomId));
             }
             // Parked without a permit: only building takes one.
             try (StreamNotifier.Waiter waiter = notifier.register(keys)) {

@@ -3,6 +3,7 @@ package org.bollwerk.userdata;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.RoomId;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -108,7 +109,7 @@ public class AccountDataService {
             ObjectNode current = store.get(userId, roomId, type).map(ObjectNode::deepCopy)
                     .orElseGet(tools.jackson.databind.node.JsonNodeFactory.instance::objectNode);
             store.put(userId, roomId, type, change.apply(current), position);
-            db.wakeAfterCommit("user:" + userId);
+            db.wakeAfterCommit(org.bollwerk.storage.WakeKey.user(userId));
         });
     }
 
@@ -120,7 +121,7 @@ public class AccountDataService {
     private void write(String userId, String roomId, String type, ObjectNode content) {
         db.write(() -> {
             store.put(userId, roomId, type, content, db.nextPosition());
-            db.wakeAfterCommit("user:" + userId);
+            db.wakeAfterCommit(WakeKey.user(userId));
         });
     }
 

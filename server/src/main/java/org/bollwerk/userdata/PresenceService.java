@@ -3,6 +3,7 @@ package org.bollwerk.userdata;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
+import org.bollwerk.storage.WakeKey;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,13 +80,13 @@ public class PresenceService {
             Optional<PresenceStore.Row> now = store.row(userId);
             store.upsert(userId, "offline", now.map(PresenceStore.Row::statusMsg).orElse(null),
                     now.map(PresenceStore.Row::lastActiveTs).orElse(System.currentTimeMillis()), db.nextPosition());
-            db.wakeAfterCommit("user:" + userId);
+            db.wakeAfterCommit(WakeKey.user(userId));
         });
     }
 
     private void write(String userId, String state, String statusMsg) {
         store.upsert(userId, state, statusMsg, System.currentTimeMillis(), db.nextPosition());
-        db.wakeAfterCommit("user:" + userId);
+        db.wakeAfterCommit(WakeKey.user(userId));
     }
 
     Status status(String userId) {

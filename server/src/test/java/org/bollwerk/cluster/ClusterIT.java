@@ -4,6 +4,7 @@ import org.bollwerk.config.BollwerkProperties;
 import org.bollwerk.storage.Db;
 import org.bollwerk.storage.Dialect;
 import org.bollwerk.storage.StreamNotifier;
+import org.bollwerk.storage.WakeKey;
 import org.bollwerk.testsupport.ClientApiTestBase;
 import org.bollwerk.testsupport.MatrixHttp;
 import org.junit.jupiter.api.Test;
@@ -90,8 +91,8 @@ class ClusterIT extends ClientApiTestBase {
             long committed = db.sql().sql("UPDATE stream_counter SET position = position + 1 WHERE id = 1 RETURNING position")
                     .query(Long.class).single();
             assertThat(notifier.current()).isLessThan(committed);
-            try (StreamNotifier.Waiter waiter = notifier.register(List.of("room:!cluster-it"))) {
-                peer.publish(CrossNodeWakeups.TOPIC, CrossNodeWakeups.payload(committed + 1_000_000, List.of("room:!cluster-it")));
+            try (StreamNotifier.Waiter waiter = notifier.register(List.of(WakeKey.room("!cluster-it")))) {
+                peer.publish(CrossNodeWakeups.TOPIC, CrossNodeWakeups.payload(committed + 1_000_000, List.of(WakeKey.room("!cluster-it"))));
                 assertThat(waiter.await(Duration.ofSeconds(10))).isTrue();
             }
             long inDatabase = db.sql().sql("SELECT position FROM stream_counter WHERE id = 1").query(Long.class).single();
@@ -109,7 +110,7 @@ class ClusterIT extends ClientApiTestBase {
                     count, (sent - t0) / 1e6, count / ((sent - t0) / 1e9), (arrivals.get(count - 1) - sent) / 1e6);
 
             // Typing set on another node shows here, and its waiters wake.
-            try (StreamNotifier.Waiter waiter = notifier.register(List.of("room:!typing-it:localhost"))) {
+            try (StreamNotifier.Waiter waiter = notifier.register(List.of(WakeKey.room("!typing-it:localhost")))) {
                 peer.publish("typing", "!typing-it:localhost\n@typist:localhost\ntrue\n30000");
                 assertThat(waiter.await(Duration.ofSeconds(10))).isTrue();
             }
@@ -123,8 +124,8 @@ class ClusterIT extends ClientApiTestBase {
                 Integer now = listenerPid();
                 return now != null && !now.equals(before) && bus.isListening();
             });
-            try (StreamNotifier.Waiter waiter = notifier.register(List.of("user:@cluster-it:localhost"))) {
-                peer.publish(CrossNodeWakeups.TOPIC, CrossNodeWakeups.payload(0, List.of("user:@cluster-it:localhost")));
+            try (StreamNotifier.Waiter waiter = notifier.register(List.of(WakeKey.user("@cluster-it:localhost")))) {
+                peer.publish(CrossNodeWakeups.TOPIC, CrossNodeWakeups.payload(0, List.of(WakeKey.user("@cluster-it:localhost"))));
                 assertThat(waiter.await(Duration.ofSeconds(15))).isTrue();
             }
         } finally {
@@ -134,9 +135,9 @@ class ClusterIT extends ClientApiTestBase {
 
     @Test
     void tooManyKeysBecomeWakeAll() {
-        List<String> keys = java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "room:!room" + i + ":localhost").toList();
+        List<WakeKey> keys = java.util.stream.IntStream.range(0, 2000).mapToObj(i -> WakeKey.room("!room" + i + ":localhost")).toList();
         assertThat(CrossNodeWakeups.payload(42, keys)).isEqualTo("42\n*");
-        assertThat(CrossNodeWakeups.payload(42, List.of("room:!a:b", "user:@c:d"))).isEqualTo("42\nroom:!a:b\nuser:@c:d");
+        assertThat(CrossNodeWakeups.payload(42, List.of(WakeKey.room("!a:b"), WakeKey.user("@c:d")))).isEqualTo("42\nroom:!a:b\nuser:@c:d");
     }
 
     private Integer listenerPid() {

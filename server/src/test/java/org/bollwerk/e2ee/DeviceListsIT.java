@@ -32,8 +32,9 @@ class DeviceListsIT extends E2eeTestBase {
         privateRoomWith(alice, bob);
         String since = sync(bob, null).path("next_batch").asString();
         String strangerSince = sync(stranger, null).path("next_batch").asString();
+        int parked = parkedLongPolls();
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(bob, since, 20_000));
-        Thread.sleep(300);
+        awaitParkedLongPolls(parked);  // so the message below wakes it rather than arriving first
         User alicePhone = login(localpart(alice));
         uploadIdentity(alicePhone);
         JsonNode woken = waiting.get();

@@ -48,8 +48,9 @@ class SyncIT extends ClientApiTestBase {
         String roomId = privateRoomWith(alice, bob);
         String bobSince = sync(bob, null, 0).path("next_batch").asString();
         String aliceSince = sync(alice, null, 0).path("next_batch").asString();
+        int parked = parkedLongPolls();
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(bob, bobSince, 20_000));
-        Thread.sleep(300);
+        awaitParkedLongPolls(parked);  // so the message below wakes it rather than arriving first
         ok(send(alice, roomId, "echo-txn", Map.of("msgtype", "m.text", "body", "wake up")));
         JsonNode woken = waiting.get();
         JsonNode event = woken.path("rooms").path("join").path(roomId).path("timeline").path("events").path(0);

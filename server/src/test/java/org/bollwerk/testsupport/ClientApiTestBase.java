@@ -1,6 +1,7 @@
 package org.bollwerk.testsupport;
 
 import org.bollwerk.account.AccountService;
+import org.bollwerk.storage.StreamNotifier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,6 +36,8 @@ public abstract class ClientApiTestBase {
     @Autowired
     protected AccountService accounts;
     protected MatrixHttp http;
+    @Autowired
+    private StreamNotifier longPolls;
 
     @org.junit.jupiter.api.BeforeEach
     void client() {
@@ -107,6 +110,20 @@ public abstract class ClientApiTestBase {
 
     protected static String room(String roomId) {
         return "/rooms/" + MatrixHttp.encode(roomId);
+    }
+
+    /** How many long-polls wait now; pass it to {@link #awaitParkedLongPolls} before starting one. */
+    protected int parkedLongPolls() {
+        return longPolls.waitingCount();
+    }
+
+    /** Waits until more long-polls wait than {@code before} (the one just started has parked), at most 10 s. */
+    protected void awaitParkedLongPolls(int before) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (longPolls.waitingCount() <= before) {
+            assertThat(System.nanoTime()).as("a long-poll parked within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     /** Bodies of the room's messages as {@code user} sees them, oldest first. */
