@@ -1,7 +1,6 @@
 package org.bollwerk.storage;
 
 import org.bollwerk.config.BollwerkProperties;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class GroupCommitWriterTest {
         BollwerkProperties props = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("bollwerk", BollwerkProperties.class);
         sources = DataSources.create(props);
-        Flyway.configure().dataSource(sources.writer()).locations(sources.dialect().migrationFolder()).load().migrate();
+        Migrations.apply(sources.writer(), sources.dialect());
         JdbcClient.create(sources.writer()).sql("""
                 CREATE TABLE race_writes (thread INTEGER NOT NULL, seq INTEGER NOT NULL, position BIGINT NOT NULL UNIQUE,
                                           PRIMARY KEY (thread, seq))""").update();
