@@ -29,8 +29,13 @@ class DiscoveryController {
     private final String serverHost;
     private final boolean encryptByDefault;
     private final TenantService tenants;
+    private final SupportProperties support;
+    private final List<Map<String, Object>> rtcFoci;
 
-    DiscoveryController(BollwerkProperties props, TenantService tenants) {
+    DiscoveryController(BollwerkProperties props, TenantService tenants, SupportProperties support,
+                        org.bollwerk.calls.LiveKitProperties liveKit) {
+        this.support = support;
+        this.rtcFoci = liveKit.foci();
         this.publicBaseUrl = props.publicBaseUrl();
         this.serverName = props.serverName();
         this.serverHost = hostOf(props.serverName());
@@ -48,8 +53,35 @@ class DiscoveryController {
         java.util.Optional<String> tenant = tenants.tenantOfDomain(host);
         String tenantUrl = tenant.flatMap(tenants::tenant).map(Tenant::baseUrl).orElse(null);
         boolean ourHost = tenant.isPresent() || host.equals(serverHost) || LOOPBACK.contains(host);
-        return Map.of("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl(ourHost)),
-                "io.element.e2ee", Map.of("default", encryptByDefault));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("m.homeserver", Map.of("base_url", tenantUrl != null ? tenantUrl : baseUrl(ourHost)));
+        body.put("io.element.e2ee", Map.of("default", encryptByDefault));
+        // Element Call finds the organisation's LiveKit focus here (MSC4143), next to the transports endpoint.
+        if (!rtcFoci.isEmpty()) body.put("org.matrix.msc4143.rtc_foci", rtcFoci);
+        return body;
+    }
+
+    /** The spec's support contacts; 404 when the operator named none (as the spec says). */
+    @GetMapping("/.well-known/matrix/support")
+    ResponseEntity<Map<String, Object>> support() {
+        if (support.isEmpty()) {
+            throw org.bollwerk.matrix.MatrixException.notFound("No support contacts are configured on this server");
+        }
+        List<Map<String, Object>> contacts = new java.util.ArrayList<>();
+        if (!support.adminEmail().isEmpty() || !support.adminMatrixId().isEmpty()) {
+            Map<String, Object> admin = new java.util.LinkedHashMap<>();
+            admin.put("role", "m.role.admin");
+            if (!support.adminEmail().isEmpty()) admin.put("email_address", support.adminEmail());
+            if (!support.adminMatrixId().isEmpty()) admin.put("matrix_id", support.adminMatrixId());
+            contacts.add(admin);
+        }
+        if (!support.securityEmail().isEmpty()) {
+            contacts.add(Map.of("role", "m.role.security", "email_address", support.securityEmail()));
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        if (!contacts.isEmpty()) body.put("contacts", contacts);
+        if (!support.page().isEmpty()) body.put("support_page", support.page());
+        return ResponseEntity.ok(body);
     }
 
     private static String host(HttpServletRequest request) {

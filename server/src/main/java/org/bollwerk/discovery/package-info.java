@@ -3,5 +3,5 @@
  * {@code /_matrix/client/versions}, {@code /capabilities} and {@code /health}.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Discovery", allowedDependencies = {
-        "account", "config", "tenant"})
+        "account", "calls", "config", "tenant"})
 package org.bollwerk.discovery;

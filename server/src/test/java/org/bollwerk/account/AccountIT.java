@@ -135,6 +135,11 @@ class AccountIT extends ClientApiTestBase {
     }
 
     @Test
+    void withoutSupportContactsTheSupportWellKnownIsNotFound() {
+        refused(http.get("/.well-known/matrix/support", null), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void whoisShowsOwnSessionsAndOnlyAdminsSeeOthers() {
         User frank = newUser("frank");
         User grace = newUser("grace");

@@ -20,7 +20,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "bollwerk.admin.user=discovery-admin", "bollwerk.admin.password=discovery-admin-pw"})
+        "bollwerk.admin.user=discovery-admin", "bollwerk.admin.password=discovery-admin-pw",
+        "bollwerk.support.admin-email=helpdesk@example.org", "bollwerk.support.security-email=security@example.org",
+        "bollwerk.support.page=https://intranet.example.org/messenger",
+        "bollwerk.livekit.service-url=https://rtc.example.org/livekit/jwt"})
 @DirtiesContext
 class DiscoveryIT {
     @TempDir
@@ -40,6 +43,19 @@ class DiscoveryIT {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("m.homeserver").get("base_url").asString())
                 .isEqualTo("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void wellKnownAnnouncesTheLiveKitFocusAndTheSupportContacts() {
+        Response client = new MatrixHttp(port).get("/.well-known/matrix/client", null);
+        assertThat(client.json().get("org.matrix.msc4143.rtc_foci").get(0).get("livekit_service_url").asString())
+                .isEqualTo("https://rtc.example.org/livekit/jwt");
+        Response support = new MatrixHttp(port).get("/.well-known/matrix/support", null);
+        assertThat(support.status()).isEqualTo(200);
+        assertThat(support.json().get("support_page").asString()).isEqualTo("https://intranet.example.org/messenger");
+        assertThat(support.json().get("contacts").get(0).get("role").asString()).isEqualTo("m.role.admin");
+        assertThat(support.json().get("contacts").get(0).get("email_address").asString()).isEqualTo("helpdesk@example.org");
+        assertThat(support.json().get("contacts").get(1).get("role").asString()).isEqualTo("m.role.security");
     }
 
     @Test
