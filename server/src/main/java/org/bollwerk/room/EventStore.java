@@ -142,6 +142,25 @@ class EventStore {
                 .params(roomId, fromExclusive, toInclusive, limit).query(this::row).list();
     }
 
+    /**
+     * Up to {@code limit} events of a room ordered by timestamp from {@code ts} on ({@code forwards}: at or
+     * after it, oldest first) or back ({@code ts} and before, newest first), continuing after the event at
+     * ({@code afterTs}, {@code afterOrdering}) when that is not null (paging through equal timestamps).
+     */
+    List<StoredEvent> byTimestamp(String roomId, long ts, boolean forwards, Long afterTs, long afterOrdering, int limit) {
+        String cmp = forwards ? ">" : "<";
+        String order = forwards ? "ASC" : "DESC";
+        String bound = forwards ? "origin_server_ts >= ?" : "origin_server_ts <= ?";
+        String after = afterTs == null ? "" : " AND (origin_server_ts " + cmp + " ? OR (origin_server_ts = ? AND stream_ordering "
+                + cmp + " ?))";
+        List<Object> params = new ArrayList<>(List.of(roomId, ts));
+        if (afterTs != null) params.addAll(List.of(afterTs, afterTs, afterOrdering));
+        params.add(limit);
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE room_id = ? AND " + bound + after
+                        + " ORDER BY origin_server_ts " + order + ", stream_ordering " + order + " LIMIT ?")
+                .params(params).query(this::row).list();
+    }
+
     boolean anyInRange(String roomId, long fromExclusive, long toInclusive) {
         return db.sql().sql("SELECT 1 FROM events WHERE room_id = ? AND stream_ordering > ? AND stream_ordering <= ? LIMIT 1")
                 .params(roomId, fromExclusive, toInclusive).query(Integer.class).optional().isPresent();
@@ -305,6 +324,14 @@ class EventStore {
     }
 
     /** Users joined to at least one room the user is joined to (the user included). */
+    /** Rooms both users are joined to now, by room ID. */
+    List<String> mutualJoinedRooms(String userA, String userB) {
+        return db.sql().sql("SELECT a.room_id FROM room_members a JOIN room_members b ON a.room_id = b.room_id "
+                        + "WHERE a.user_id = ? AND a.membership = 'join' AND b.user_id = ? AND b.membership = 'join' "
+                        + "ORDER BY a.room_id")
+                .params(userA, userB).query(String.class).list();
+    }
+
     List<String> usersSharingJoinedRoom(String userId) {
         return db.sql().sql("SELECT DISTINCT b.user_id FROM room_members a JOIN room_members b ON a.room_id = b.room_id "
                         + "WHERE a.user_id = ? AND a.membership = 'join' AND b.membership = 'join'")

@@ -154,6 +154,28 @@ public class RoomReader {
         return event;
     }
 
+    /**
+     * The event the user may see whose timestamp is closest to {@code ts} in the given direction (at or after
+     * it when {@code forwards}, else at or before it); empty when there is none. Looks at a bounded number of
+     * events so a room full of hidden history cannot make one request scan it all.
+     */
+    public Optional<StoredEvent> closestVisibleEvent(String roomId, String userId, long ts, boolean forwards) {
+        requireCanRead(roomId, userId);
+        Long afterTs = null;
+        long afterOrdering = 0;
+        for (int round = 0; round < 20; round++) {
+            List<StoredEvent> batch = store.byTimestamp(roomId, ts, forwards, afterTs, afterOrdering, 100);
+            if (batch.isEmpty()) return Optional.empty();
+            List<StoredEvent> visible = visibility.filter(roomId, userId, batch);
+            if (!visible.isEmpty()) return Optional.of(visible.get(0));  // filter keeps the batch order
+            StoredEvent last = batch.get(batch.size() - 1);
+            afterTs = last.originServerTs();
+            afterOrdering = last.streamOrdering();
+            if (batch.size() < 100) return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     public List<StoredEvent> visible(String roomId, String userId, List<StoredEvent> events) {
         return visibility.filter(roomId, userId, events);
     }
@@ -255,6 +277,15 @@ public class RoomReader {
         java.util.Set<String> users = new java.util.HashSet<>(store.usersSharingJoinedRoom(userId));
         users.remove(userId);
         return users;
+    }
+
+    /**
+     * Rooms the requester and {@code otherUserId} are both joined to (MSC2666). A user the isolation policy
+     * hides from the requester shares no rooms with them, exactly like a user that does not exist.
+     */
+    public List<String> mutualRooms(String requesterUserId, String otherUserId) {
+        if (!isolation.seeUser(requesterUserId, otherUserId).allowed()) return List.of();
+        return store.mutualJoinedRooms(requesterUserId, otherUserId);
     }
 
     /** Users joined to the room now. */

@@ -84,6 +84,10 @@ class ReencryptionIT extends ClientApiTestBase {
         byte[] plain = cipher.decrypt(stored, AtRestCipher.utf8(plainEventId));
         db.write(() -> db.sql().sql("UPDATE events SET pdu = ? WHERE event_id = ?").params(plain, plainEventId).update());
 
+        String reportedEvent = db.sql().sql("SELECT event_id FROM events WHERE room_id = ? AND type = 'm.room.message' "
+                + "ORDER BY stream_ordering DESC LIMIT 1").param(roomId).query(String.class).single();
+        ok(post(alice, room(roomId) + "/report/" + MatrixHttp.encode(reportedEvent), Map.of("reason", marker + " report")));
+
         int version = ok(http.send("POST", "/_bollwerk/admin/v1/keys/tenants/default/rotate", op.token(), Map.of()))
                 .get("current_version").asInt();
         assertThat(eventVersions(roomId)).doesNotContain(version);
@@ -92,9 +96,9 @@ class ReencryptionIT extends ClientApiTestBase {
         assertThat(started.get("state").asString()).isIn("running", "done");
         JsonNode progress = awaitJob(op);
         assertThat(progress.get("state").asString()).as(progress.toString()).isEqualTo("done");
-        assertThat(progress.get("done").asLong()).isEqualTo(progress.get("total").asLong()).isGreaterThanOrEqualTo(7);
+        assertThat(progress.get("done").asLong()).isEqualTo(progress.get("total").asLong()).isGreaterThanOrEqualTo(8);
         assertThat(progress.get("sources").findValuesAsString("source")).contains("events", "device_names", "media",
-                "account_data");
+                "account_data", "content_reports");
 
         assertThat(eventVersions(roomId)).containsOnly(version);
         String name = db.sql().sql("SELECT display_name FROM devices WHERE user_id = ? AND device_id = ?")
@@ -103,6 +107,13 @@ class ReencryptionIT extends ClientApiTestBase {
         assertThat(AtRestCipher.keyVersionOf(Base64.getDecoder().decode(name.substring(AtRestCipher.TEXT_PREFIX.length()))))
                 .isEqualTo(version);
         assertThat(AtRestCipher.keyVersionOf(Files.readAllBytes(mediaFile(mediaId)))).isEqualTo(version);
+
+        String reason = db.sql().sql("SELECT reason FROM content_reports WHERE event_id = ?").param(reportedEvent)
+                .query(String.class).single();
+        assertThat(AtRestCipher.keyVersionOf(Base64.getDecoder().decode(reason.substring(AtRestCipher.TEXT_PREFIX.length()))))
+                .isEqualTo(version);
+        assertThat(ok(http.get("/_bollwerk/admin/v1/tenants/default/reports", op.token())).get("reports")
+                .findValuesAsString("reason")).contains(marker + " report");
 
         assertThat(db.sql().sql("SELECT content FROM account_data WHERE user_id = ? AND type = 'org.example.notes'")
                 .param(alice.userId()).query(String.class).single()).startsWith(AtRestCipher.TEXT_PREFIX);

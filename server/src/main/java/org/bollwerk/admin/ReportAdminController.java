@@ -1,0 +1,75 @@
+package org.bollwerk.admin;
+
+import org.bollwerk.account.Requester;
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.report.ContentReport;
+import org.bollwerk.report.ContentReports;
+import org.bollwerk.tenant.TenantRoles;
+import org.bollwerk.tenant.TenantService;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content reports a tenant's users filed, for that tenant's admins (permission {@code reports.read}) and
+ * operators. Every read is recorded in the audit trail like any admin request (the reasons may be personal).
+ */
+@RestController
+@RequestMapping("/_bollwerk/admin/v1/tenants")
+class ReportAdminController {
+    private static final int MAX_LIMIT = 500;
+    private final ContentReports reports;
+    private final TenantService tenants;
+    private final AdminAccess access;
+
+    ReportAdminController(ContentReports reports, TenantService tenants, AdminAccess access) {
+        this.reports = reports;
+        this.tenants = tenants;
+        this.access = access;
+    }
+
+    @GetMapping("/{tenantId}/reports")
+    Map<String, Object> list(Requester requester, @PathVariable String tenantId,
+                             @RequestParam(required = false) String from, @RequestParam(required = false) String limit) {
+        access.require(requester, TenantRoles.REPORTS_READ, tenantId);
+        tenants.tenant(tenantId).orElseThrow(() -> MatrixException.notFound("Unknown tenant " + tenantId));
+        int offset = number(from, 0, "from");
+        int size = Math.min(MAX_LIMIT, Math.max(1, number(limit, 100, "limit")));
+        List<ContentReport> page = reports.reports(tenantId, offset, size + 1);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("reports", page.stream().limit(size).map(ReportAdminController::json).toList());
+        if (page.size() > size) response.put("next_token", String.valueOf(offset + size));
+        return response;
+    }
+
+    private static int number(String text, int fallback, String name) {
+        if (text == null) return fallback;
+        try {
+            int value = Integer.parseInt(text);
+            if (value < 0) throw MatrixException.invalidParam(name + " must not be negative");
+            return value;
+        } catch (NumberFormatException e) {
+            throw MatrixException.invalidParam(name + " must be an integer");
+        }
+    }
+
+    private static Map<String, Object> json(ContentReport r) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", r.reportId());
+        json.put("kind", r.kind());
+        json.put("reporter", r.reporter());
+        json.put("received_ts", r.receivedTs());
+        if (r.roomId() != null) json.put("room_id", r.roomId());
+        if (r.eventId() != null) json.put("event_id", r.eventId());
+        if (r.targetUserId() != null) json.put("user_id", r.targetUserId());
+        if (r.reason() != null) json.put("reason", r.reason());
+        if (r.score() != null) json.put("score", r.score());
+        return json;
+    }
+}
