@@ -23,6 +23,11 @@ class DiscoveryController {
      */
     static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
 
+    /** Unstable features clients look for before calling the routes (only ones that are served). */
+    static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of(
+            "uk.half-shot.msc2666.query_mutual_rooms", true,  // mutual rooms
+            "org.matrix.msc3266", true);                      // room summary
+
     private final String publicBaseUrl;
     private final String serverName;
     /** The server name without a port, as a {@code Host} header names it. */
@@ -113,7 +118,7 @@ class DiscoveryController {
 
     @GetMapping("/_matrix/client/versions")
     Map<String, Object> versions() {
-        return Map.of("versions", VERSIONS, "unstable_features", Map.of());
+        return Map.of("versions", VERSIONS, "unstable_features", UNSTABLE_FEATURES);
     }
 
     @GetMapping({"/_matrix/client/v3/capabilities", "/_matrix/client/r0/capabilities"})

@@ -79,7 +79,8 @@ class DiscoveryIT {
         List<String> versions = new ArrayList<>();
         response.json().get("versions").forEach(v -> versions.add(v.asString()));
         assertThat(versions).containsExactly("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
-        assertThat(response.json().get("unstable_features").isObject()).isTrue();
+        assertThat(response.json().get("unstable_features").get("uk.half-shot.msc2666.query_mutual_rooms").asBoolean()).isTrue();
+        assertThat(response.json().get("unstable_features").get("org.matrix.msc3266").asBoolean()).isTrue();
     }
 
     @Test
