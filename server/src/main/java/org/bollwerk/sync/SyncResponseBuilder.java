@@ -61,19 +61,19 @@ class SyncResponseBuilder {
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
 
         List<String> roomIds = new ArrayList<>();
-        for (RoomReader.Membership m : rooms.memberships(user)) {
+        for (RoomReader.RoomMembership m : rooms.memberships(user)) {
             String roomId = m.roomId();
             roomIds.add(roomId);
             if (!filter.includesRoom(roomId) || m.streamOrdering() > upTo) continue;
             boolean changedInWindow = since != null && m.streamOrdering() > from;
             switch (m.membership()) {
-                case "join" -> {
+                case JOIN -> {
                     boolean initial = since == null || fullState || changedInWindow;
                     SyncResponse.JoinedRoom room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
                             since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers);
                     if (room != null) join.put(roomId, room);
                 }
-                case "invite" -> {
+                case INVITE -> {
                     if (since == null || changedInWindow) {
                         // The invitee's own member event in full (event_id, origin_server_ts), as other servers send
                         // it: apps date the invitation from it and showed "1 Jan 1970" with the stripped one.
@@ -84,7 +84,7 @@ class SyncResponseBuilder {
                         invite.put(roomId, new SyncResponse.InvitedRoom(new SyncResponse.Events(stripped)));
                     }
                 }
-                default -> {  // leave, ban
+                default -> {  // leave, ban (knock: not supported, so never stored)
                     if ((since == null && filter.includeLeave()) || changedInWindow) {
                         leave.put(roomId, leftRoom(requester, roomId, since == null ? 0 : from, m.streamOrdering(), filter));
                     }
