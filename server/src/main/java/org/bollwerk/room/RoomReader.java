@@ -266,9 +266,10 @@ public class RoomReader {
 
     /**
      * One membership event: {@code userId} went from {@code previousMembership} (null if none) to
-     * {@code membership} in {@code roomId} at {@code streamOrdering}.
+     * {@code membership} in {@code roomId} at {@code streamOrdering}. Either is null for a value that is
+     * not a known membership.
      */
-    public record MemberChange(String roomId, String userId, String membership, String previousMembership,
+    public record MemberChange(String roomId, String userId, Membership membership, Membership previousMembership,
                                long streamOrdering) {
     }
 
@@ -278,10 +279,20 @@ public class RoomReader {
      */
     public List<MemberChange> memberChangesInRoomsOf(String userId, long fromExclusive, long toInclusive) {
         return store.memberEventsInRoomsOf(userId, fromExclusive, toInclusive).stream()
-                .map(e -> new MemberChange(e.roomId(), e.stateKey(), e.membership(),
-                        e.pdu().path("unsigned").path("prev_content").path("membership").asString(null),
+                .map(e -> new MemberChange(e.roomId(), e.stateKey(), knownOrNull(e.membership()),
+                        knownOrNull(e.pdu().path("unsigned").path("prev_content").path("membership").asString(null)),
                         e.streamOrdering()))
                 .toList();
+    }
+
+    /**
+     * Lenient: read on every /sync, where an unexpected value must not fail the request; it counts as no
+     * membership (null), as it did when these were compared as strings. {@code MemberChange.membership} is
+     * therefore nullable too.
+     */
+    private static Membership knownOrNull(String value) {
+        for (Membership m : Membership.values()) if (m.value().equals(value)) return m;
+        return null;
     }
 
     public int joinedCount(String roomId) {
