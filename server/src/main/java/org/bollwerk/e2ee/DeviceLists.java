@@ -1,5 +1,6 @@
 package org.bollwerk.e2ee;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.room.RoomReader;
 import org.bollwerk.storage.Db;
 import org.bollwerk.storage.WakeKey;
@@ -50,8 +51,8 @@ class DeviceLists {
                 .params(fromExclusive, toInclusive).query(String.class).list());
         Set<String> leftCandidates = new HashSet<>();
         for (RoomReader.MemberChange change : rooms.memberChangesInRoomsOf(userId, fromExclusive, toInclusive)) {
-            boolean joined = "join".equals(change.membership()) && !"join".equals(change.previousMembership());
-            boolean departed = !"join".equals(change.membership()) && "join".equals(change.previousMembership());
+            boolean joined = change.membership() == Membership.JOIN && change.previousMembership() != Membership.JOIN;
+            boolean departed = change.membership() != Membership.JOIN && change.previousMembership() == Membership.JOIN;
             if (!joined && !departed) continue;
             if (change.userId().equals(userId)) {
                 // The user joined or left a room: all its members are newly shared with, or maybe no longer.

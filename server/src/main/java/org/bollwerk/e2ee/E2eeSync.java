@@ -3,7 +3,6 @@ package org.bollwerk.e2ee;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,22 +35,16 @@ public class E2eeSync {
         return toDevice.deliverableUpTo(userId, deviceId, sincePosition, upTo);
     }
 
-    /** The e2ee part of one sync response for (since, upTo]; {@code since} null for an initial sync. */
+    /**
+     * The e2ee part of one sync response for (since, upTo]; {@code since} null for an initial sync. The sync
+     * module turns it into the typed top-level fields to_device, device_lists, device_one_time_keys_count and
+     * device_unused_fallback_key_types.
+     */
     public record Part(List<ObjectNode> toDevice, List<String> changed, List<String> left,
                        Map<String, Integer> oneTimeKeyCounts, List<String> unusedFallbackKeyTypes) {
 
         public boolean hasContent() {
             return !toDevice.isEmpty() || !changed.isEmpty() || !left.isEmpty();
-        }
-
-        /** The top-level sync fields: to_device, device_lists, device_one_time_keys_count, device_unused_fallback_key_types. */
-        public Map<String, Object> fields() {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("to_device", Map.of("events", toDevice));
-            fields.put("device_lists", Map.of("changed", changed, "left", left));
-            fields.put("device_one_time_keys_count", oneTimeKeyCounts);
-            fields.put("device_unused_fallback_key_types", unusedFallbackKeyTypes);
-            return fields;
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
@@ -58,7 +59,7 @@ class DirectoryController {
         }
         String roomId = RoomId.parse(JsonBody.string(Json.parseObject(raw), "room_id", true)).toString();
         db.write(() -> {
-            if (!"join".equals(store.membership(roomId, requester.userId()).orElse(null))) {
+            if (store.membership(roomId, requester.userId()).orElse(null) != Membership.JOIN) {
                 throw MatrixException.forbidden("You must be joined to the room to give it an alias");
             }
             if (store.roomOfAlias(parsed.toString()).isPresent()) {
@@ -120,7 +121,7 @@ class DirectoryController {
      * room's public address) may list or unlist the room; plain members may not.
      */
     private boolean mayPublish(EventStore.RoomRow room, String userId) {
-        if (!"join".equals(store.membership(room.roomId(), userId).orElse(null))) return false;
+        if (store.membership(room.roomId(), userId).orElse(null) != Membership.JOIN) return false;
         ObjectNode levels = store.currentState(room.roomId(), "m.room.power_levels", "").map(StoredEvent::content).orElse(null);
         return PowerLevels.of(levels, UserId.parse(room.creator()))
                 .canSend(UserId.parse(userId), "m.room.canonical_alias", true);

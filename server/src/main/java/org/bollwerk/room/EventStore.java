@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.keys.AtRestCipher;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.storage.Db;
@@ -281,33 +282,35 @@ class EventStore {
                 .params(roomId, userId, membership, eventId, position).update();
     }
 
-    Optional<String> membership(String roomId, String userId) {
+    Optional<Membership> membership(String roomId, String userId) {
         return db.sql().sql("SELECT membership FROM room_members WHERE room_id = ? AND user_id = ?")
-                .params(roomId, userId).query(String.class).optional();
+                .params(roomId, userId).query(String.class).optional().map(Membership::fromValue);
     }
 
     /** The user's current membership per room (not forgotten rooms). */
-    List<Membership> memberships(String userId) {
+    List<MembershipRow> memberships(String userId) {
         return db.sql().sql("SELECT room_id, membership, event_id, stream_ordering FROM room_members "
                         + "WHERE user_id = ? AND forgotten = 0")
                 .param(userId)
-                .query((rs, n) -> new Membership(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                .query((rs, n) -> new MembershipRow(rs.getString(1), Membership.fromValue(rs.getString(2)), rs.getString(3),
+                        rs.getLong(4)))
                 .list();
     }
 
-    record Membership(String roomId, String membership, String eventId, long streamOrdering) {
+    /** Stored as the wire value; every stored value passed the authorisation rules, so it parses. */
+    record MembershipRow(String roomId, Membership membership, String eventId, long streamOrdering) {
     }
 
-    List<String> members(String roomId, String membership) {
+    List<String> members(String roomId, Membership membership) {
         return db.sql().sql("SELECT user_id FROM room_members WHERE room_id = ? AND membership = ? ORDER BY user_id")
-                .params(roomId, membership).query(String.class).list();
+                .params(roomId, membership.value()).query(String.class).list();
     }
 
-    Map<String, Integer> memberCounts(String roomId) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
+    Map<Membership, Integer> memberCounts(String roomId) {
+        Map<Membership, Integer> counts = new java.util.EnumMap<>(Membership.class);
         db.sql().sql("SELECT membership, COUNT(*) FROM room_members WHERE room_id = ? GROUP BY membership").param(roomId)
                 .query(rs -> {
-                    counts.put(rs.getString(1), rs.getInt(2));
+                    counts.put(Membership.fromValue(rs.getString(1)), rs.getInt(2));
                 });
         return counts;
     }

@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.tenant.TenantIsolation;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +36,7 @@ class HistoryVisibility {
         List<Map.Entry<Long, String>> memberships = store.stateHistory(roomId, "m.room.member", userId, "membership", upTo);
         List<Map.Entry<Long, String>> visibilities =
                 store.stateHistory(roomId, "m.room.history_visibility", "", "history_visibility", upTo);
-        String currentMembership = store.membership(roomId, userId).orElse("leave");
+        Membership currentMembership = store.membership(roomId, userId).orElse(Membership.LEAVE);
         boolean worldReadable = visibilities.stream().anyMatch(v -> "world_readable".equals(v.getValue()))
                 && worldReadableFor(roomId, userId);
         List<StoredEvent> visible = new ArrayList<>(events.size());
@@ -46,7 +47,7 @@ class HistoryVisibility {
     }
 
     private static boolean maysee(StoredEvent event, String userId, List<Map.Entry<Long, String>> memberships,
-                                  List<Map.Entry<Long, String>> visibilities, String currentMembership,
+                                  List<Map.Entry<Long, String>> visibilities, Membership currentMembership,
                                   boolean worldReadableAllowed) {
         long at = event.streamOrdering();
         // Users always see their own membership events (the invite, kick or ban that concerns them).
@@ -56,7 +57,7 @@ class HistoryVisibility {
         if ("join".equals(membership)) return true;
         return switch (visibility) {
             case "world_readable" -> worldReadableAllowed;
-            case "shared" -> "join".equals(currentMembership);
+            case "shared" -> currentMembership == Membership.JOIN;
             case "invited" -> "invite".equals(membership);
             default -> false;
         };

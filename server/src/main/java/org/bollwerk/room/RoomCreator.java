@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
@@ -89,7 +90,7 @@ class RoomCreator {
 
             ObjectNode join = Json.MAPPER.createObjectNode();
             if (isDirect) join.put("is_direct", true);
-            rooms.member(sender, roomId, sender, "join", null, isDirect ? join : null);
+            rooms.member(sender, roomId, sender, Membership.JOIN, null, isDirect ? join : null);
 
             ObjectNode levels = defaultPowerLevels(sender, finalPreset, invites);
             if (powerOverride != null) powerOverride.properties().forEach(e -> levels.set(e.getKey(), e.getValue()));
@@ -132,7 +133,7 @@ class RoomCreator {
             for (String invitee : invites) {
                 ObjectNode extra = Json.MAPPER.createObjectNode();
                 if (isDirect) extra.put("is_direct", true);
-                rooms.member(sender, roomId, invitee, "invite", null, extra);
+                rooms.member(sender, roomId, invitee, Membership.INVITE, null, extra);
             }
             if ("public".equals(visibility)) store.setPublished(roomId, true);
             return roomId;

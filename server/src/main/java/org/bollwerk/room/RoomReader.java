@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.filter.EventFilter;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.storage.StreamNotifier;
@@ -31,21 +32,22 @@ public class RoomReader {
     }
 
     /** A user's membership in one room, with the position of the event that set it. */
-    public record Membership(String roomId, String membership, String eventId, long streamOrdering) {
+    public record RoomMembership(String roomId, Membership membership, String eventId, long streamOrdering) {
     }
 
-    public List<Membership> memberships(String userId) {
+    public List<RoomMembership> memberships(String userId) {
         return store.memberships(userId).stream()
-                .map(m -> new Membership(m.roomId(), m.membership(), m.eventId(), m.streamOrdering())).toList();
+                .map(m -> new RoomMembership(m.roomId(), m.membership(), m.eventId(), m.streamOrdering())).toList();
     }
 
+    /** The wire value ("join", ...) for callers outside this package that still compare strings. */
     public Optional<String> membership(String roomId, String userId) {
-        return store.membership(roomId, userId);
+        return store.membership(roomId, userId).map(Membership::value);
     }
 
     public List<String> joinedRooms(String userId) {
-        return store.memberships(userId).stream().filter(m -> "join".equals(m.membership()))
-                .map(EventStore.Membership::roomId).toList();
+        return store.memberships(userId).stream().filter(m -> m.membership() == Membership.JOIN)
+                .map(EventStore.MembershipRow::roomId).toList();
     }
 
     public boolean roomExists(String roomId) {
@@ -117,16 +119,16 @@ public class RoomReader {
     }
 
     public Summary summary(String roomId, String userId) {
-        Map<String, Integer> counts = store.memberCounts(roomId);
+        Map<Membership, Integer> counts = store.memberCounts(roomId);
         List<String> heroes = new ArrayList<>();
-        for (String membership : List.of("join", "invite", "leave")) {
+        for (Membership membership : List.of(Membership.JOIN, Membership.INVITE, Membership.LEAVE)) {
             for (String member : store.members(roomId, membership)) {
                 if (heroes.size() >= 5) break;
                 if (!member.equals(userId)) heroes.add(member);
             }
-            if (heroes.size() >= 5 || (!heroes.isEmpty() && "invite".equals(membership))) break;
+            if (heroes.size() >= 5 || (!heroes.isEmpty() && membership == Membership.INVITE)) break;
         }
-        return new Summary(heroes, counts.getOrDefault("join", 0), counts.getOrDefault("invite", 0));
+        return new Summary(heroes, counts.getOrDefault(Membership.JOIN, 0), counts.getOrDefault(Membership.INVITE, 0));
     }
 
     /** Stripped state an invited user may see before joining. */
@@ -186,9 +188,9 @@ public class RoomReader {
      */
     public void requireCanRead(String roomId, String userId) {
         if (store.room(roomId).isEmpty()) throw MatrixException.forbidden("You are not a member of this room");
-        Optional<String> membership = store.membership(roomId, userId);
-        if (membership.isPresent() && !"invite".equals(membership.get()) && !"ban".equals(membership.get())) return;
-        if ("ban".equals(membership.orElse(null)) && wasEverJoined(roomId, userId)) return;
+        Membership membership = store.membership(roomId, userId).orElse(null);
+        if (membership != null && membership != Membership.INVITE && membership != Membership.BAN) return;
+        if (membership == Membership.BAN && wasEverJoined(roomId, userId)) return;
         boolean worldReadable = store.currentState(roomId, "m.room.history_visibility", "")
                 .map(e -> "world_readable".equals(e.content().path("history_visibility").asString(""))).orElse(false);
         if (!worldReadable || !visibility.worldReadableFor(roomId, userId)) {
@@ -204,9 +206,9 @@ public class RoomReader {
     /** The position up to which the user may read: now, or when they left. */
     public long readableUpTo(String roomId, String userId) {
         long now = notifier.current();
-        Optional<EventStore.Membership> m = store.memberships(userId).stream()
+        Optional<EventStore.MembershipRow> m = store.memberships(userId).stream()
                 .filter(x -> x.roomId().equals(roomId)).findFirst();
-        if (m.isPresent() && ("leave".equals(m.get().membership()) || "ban".equals(m.get().membership()))) {
+        if (m.isPresent() && (m.get().membership() == Membership.LEAVE || m.get().membership() == Membership.BAN)) {
             return Math.min(now, m.get().streamOrdering());
         }
         return now;
@@ -215,7 +217,7 @@ public class RoomReader {
     /** Users who are joined now, with their member event content. */
     public Map<String, StoredEvent> joinedMembers(String roomId) {
         Map<String, StoredEvent> members = new LinkedHashMap<>();
-        List<String> joined = store.members(roomId, "join");
+        List<String> joined = store.members(roomId, Membership.JOIN);
         for (StoredEvent e : store.membersAt(roomId, joined, Long.MAX_VALUE)) members.put(e.stateKey(), e);
         return members;
     }
@@ -290,14 +292,15 @@ public class RoomReader {
 
     /** Users joined to the room now. */
     public List<String> joinedUserIds(String roomId) {
-        return store.members(roomId, "join");
+        return store.members(roomId, Membership.JOIN);
     }
 
     /**
      * One membership event: {@code userId} went from {@code previousMembership} (null if none) to
-     * {@code membership} in {@code roomId} at {@code streamOrdering}.
+     * {@code membership} in {@code roomId} at {@code streamOrdering}. Either is null for a value that is
+     * not a known membership.
      */
-    public record MemberChange(String roomId, String userId, String membership, String previousMembership,
+    public record MemberChange(String roomId, String userId, Membership membership, Membership previousMembership,
                                long streamOrdering) {
     }
 
@@ -307,13 +310,23 @@ public class RoomReader {
      */
     public List<MemberChange> memberChangesInRoomsOf(String userId, long fromExclusive, long toInclusive) {
         return store.memberEventsInRoomsOf(userId, fromExclusive, toInclusive).stream()
-                .map(e -> new MemberChange(e.roomId(), e.stateKey(), e.membership(),
-                        e.pdu().path("unsigned").path("prev_content").path("membership").asString(null),
+                .map(e -> new MemberChange(e.roomId(), e.stateKey(), knownOrNull(e.membership()),
+                        knownOrNull(e.pdu().path("unsigned").path("prev_content").path("membership").asString(null)),
                         e.streamOrdering()))
                 .toList();
     }
 
+    /**
+     * Lenient: read on every /sync, where an unexpected value must not fail the request; it counts as no
+     * membership (null), as it did when these were compared as strings. {@code MemberChange.membership} is
+     * therefore nullable too.
+     */
+    private static Membership knownOrNull(String value) {
+        for (Membership m : Membership.values()) if (m.value().equals(value)) return m;
+        return null;
+    }
+
     public int joinedCount(String roomId) {
-        return store.memberCounts(roomId).getOrDefault("join", 0);
+        return store.memberCounts(roomId).getOrDefault(Membership.JOIN, 0);
     }
 }

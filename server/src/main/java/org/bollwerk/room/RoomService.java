@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
@@ -100,11 +101,10 @@ public class RoomService {
             EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
             isolation.joinRoom(requester.userId(), roomId, room.tenantId())
                     .orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
-            String membership = store.membership(roomId, requester.userId()).orElse(null);
-            if ("join".equals(membership)) {
+            if (store.membership(roomId, requester.userId()).orElse(null) == Membership.JOIN) {
                 return roomId;  // already joined: joining again is a no-op
             }
-            member(requester.userId(), roomId, requester.userId(), "join", reason, null);
+            member(requester.userId(), roomId, requester.userId(), Membership.JOIN, reason, null);
             return roomId;
         });
     }
@@ -114,7 +114,7 @@ public class RoomService {
         db.write(() -> {
             EventStore.RoomRow room = existingRoom(roomId);
             requireMayChangeMembership(requester.userId(), room, target);
-            member(requester.userId(), roomId, target, "invite", reason, null);
+            member(requester.userId(), roomId, target, Membership.INVITE, reason, null);
         });
     }
 
@@ -126,8 +126,7 @@ public class RoomService {
      * ended). Decided by the target's domain, so existing and missing users are answered alike.
      */
     void requireMayChangeMembership(String requesterUserId, EventStore.RoomRow room, String target) {
-        String membership = store.membership(room.roomId(), target).orElse(null);
-        boolean sharesRoom = "join".equals(membership) || "invite".equals(membership);
+        boolean sharesRoom = joinedOrInvited(store.membership(room.roomId(), target).orElse(null));
         isolation.changeMembership(requesterUserId, target, room.roomId(), room.tenantId(), sharesRoom)
                 .orElseThrow(() -> MatrixException.forbidden(target + " belongs to another organisation"));
     }
@@ -145,11 +144,11 @@ public class RoomService {
     public void leave(Requester requester, String roomId, String reason) {
         db.write(() -> {
             version(roomId);
-            String membership = store.membership(roomId, requester.userId()).orElse(null);
-            if (membership == null || "leave".equals(membership)) {
+            Membership membership = store.membership(roomId, requester.userId()).orElse(null);
+            if (membership == null || membership == Membership.LEAVE) {
                 throw MatrixException.forbidden("You are not a member of this room");
             }
-            member(requester.userId(), roomId, requester.userId(), "leave", reason, null);
+            member(requester.userId(), roomId, requester.userId(), Membership.LEAVE, reason, null);
         });
     }
 
@@ -157,11 +156,11 @@ public class RoomService {
         UserId.parse(target);
         db.write(() -> {
             requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
-            String membership = store.membership(roomId, target).orElse(null);
-            if (membership == null || "leave".equals(membership) || "ban".equals(membership)) {
+            Membership membership = store.membership(roomId, target).orElse(null);
+            if (membership == null || membership == Membership.LEAVE || membership == Membership.BAN) {
                 throw MatrixException.forbidden("The user is not a member of this room");
             }
-            member(requester.userId(), roomId, target, "leave", reason, null);
+            member(requester.userId(), roomId, target, Membership.LEAVE, reason, null);
         });
     }
 
@@ -169,7 +168,7 @@ public class RoomService {
         UserId.parse(target);
         db.write(() -> {
             requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
-            member(requester.userId(), roomId, target, "ban", reason, null);
+            member(requester.userId(), roomId, target, Membership.BAN, reason, null);
         });
     }
 
@@ -177,18 +176,18 @@ public class RoomService {
         UserId.parse(target);
         db.write(() -> {
             requireMayChangeMembership(requester.userId(), existingRoom(roomId), target);
-            if (!"ban".equals(store.membership(roomId, target).orElse(null))) {
+            if (store.membership(roomId, target).orElse(null) != Membership.BAN) {
                 throw MatrixException.forbidden("The user is not banned");
             }
-            member(requester.userId(), roomId, target, "leave", reason, null);
+            member(requester.userId(), roomId, target, Membership.LEAVE, reason, null);
         });
     }
 
     public void forget(Requester requester, String roomId) {
         db.write(() -> {
-            String membership = store.membership(roomId, requester.userId()).orElse(null);
+            Membership membership = store.membership(roomId, requester.userId()).orElse(null);
             if (membership == null) throw MatrixException.notFound("You have never been in this room");
-            if ("join".equals(membership) || "invite".equals(membership)) {
+            if (joinedOrInvited(membership)) {
                 throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Leave the room before forgetting it", java.util.Map.of());
             }
             store.forget(roomId, requester.userId());
@@ -196,11 +195,11 @@ public class RoomService {
     }
 
     /** Writes one membership event; inside a write transaction. */
-    StoredEvent member(String sender, String roomId, String target, String membership, String reason,
+    StoredEvent member(String sender, String roomId, String target, Membership membership, String reason,
                        ObjectNode extra) {
         ObjectNode content = Json.MAPPER.createObjectNode();
-        content.put("membership", membership);
-        if ("join".equals(membership) || "invite".equals(membership)) {
+        content.put("membership", membership.value());
+        if (joinedOrInvited(membership)) {
             MemberProfileSource source = profiles.getIfAvailable();
             Optional<MemberProfileSource.MemberProfile> profile = source == null ? Optional.empty() : source.profile(target);
             profile.map(MemberProfileSource.MemberProfile::displayName).ifPresent(n -> content.put("displayname", n));
@@ -219,7 +218,7 @@ public class RoomService {
      */
     public void refreshMemberProfiles(String userId, java.util.function.BooleanSupplier stop) {
         java.util.List<String> joined = store.memberships(userId).stream()
-                .filter(m -> "join".equals(m.membership())).map(EventStore.Membership::roomId).toList();
+                .filter(m -> m.membership() == Membership.JOIN).map(EventStore.MembershipRow::roomId).toList();
         db.writeEach(joined, stop, roomId -> {
             StoredEvent current = store.currentState(roomId, "m.room.member", userId).orElse(null);
             if (current == null || !"join".equals(current.membership())) return;
@@ -247,9 +246,9 @@ public class RoomService {
             version(roomId);
             store.setPublished(roomId, false);
             int left = 0;
-            for (String membership : java.util.List.of("join", "invite")) {
+            for (Membership membership : java.util.List.of(Membership.JOIN, Membership.INVITE)) {
                 for (String userId : store.members(roomId, membership)) {
-                    member(userId, roomId, userId, "leave", reason, null);
+                    member(userId, roomId, userId, Membership.LEAVE, reason, null);
                     left++;
                 }
             }
@@ -263,13 +262,16 @@ public class RoomService {
      */
     public void leaveAll(String userId, java.util.function.BooleanSupplier stop) {
         java.util.List<String> rooms = store.memberships(userId).stream()
-                .filter(m -> "join".equals(m.membership()) || "invite".equals(m.membership()))
-                .map(EventStore.Membership::roomId).toList();
+                .filter(m -> joinedOrInvited(m.membership()))
+                .map(EventStore.MembershipRow::roomId).toList();
         db.writeEach(rooms, stop, roomId -> {
-            String now = store.membership(roomId, userId).orElse(null);
-            if (!"join".equals(now) && !"invite".equals(now)) return;
-            member(userId, roomId, userId, "leave", null, null);
+            if (!joinedOrInvited(store.membership(roomId, userId).orElse(null))) return;
+            member(userId, roomId, userId, Membership.LEAVE, null, null);
         });
+    }
+
+    private static boolean joinedOrInvited(Membership membership) {
+        return membership == Membership.JOIN || membership == Membership.INVITE;
     }
 
     // ---- redaction

@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Service;
 
@@ -33,20 +34,20 @@ public class RoomStatistics {
     public java.util.Optional<RoomInfo> room(String roomId) {
         return store.room(roomId).map(row -> {
             long created = db.sql().sql("SELECT created_ts FROM rooms WHERE room_id = ?").param(roomId).query(Long.class).single();
-            java.util.Map<String, Integer> counts = store.memberCounts(roomId);
+            java.util.Map<Membership, Integer> counts = store.memberCounts(roomId);
             return new RoomInfo(roomId, row.tenantId(), row.creator(), created, stateText(roomId, "m.room.name", "name"),
                     stateText(roomId, "m.room.join_rules", "join_rule"),
                     stateText(roomId, "m.room.history_visibility", "history_visibility"),
                     store.currentState(roomId, "m.room.encryption", "").isPresent(), row.published(),
-                    counts.getOrDefault("join", 0), counts.getOrDefault("invite", 0));
+                    counts.getOrDefault(Membership.JOIN, 0), counts.getOrDefault(Membership.INVITE, 0));
         });
     }
 
     /** Members (joined and invited) with their membership. */
     public java.util.Map<String, String> members(String roomId) {
         java.util.Map<String, String> members = new java.util.TreeMap<>();
-        for (String membership : List.of("join", "invite")) {
-            store.members(roomId, membership).forEach(user -> members.put(user, membership));
+        for (Membership membership : List.of(Membership.JOIN, Membership.INVITE)) {
+            store.members(roomId, membership).forEach(user -> members.put(user, membership.value()));
         }
         return members;
     }

@@ -8,8 +8,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.Map;
-
 @RestController
 @RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
 class SyncController {
@@ -22,11 +20,11 @@ class SyncController {
     }
 
     @GetMapping("/sync")
-    Map<String, Object> sync(Requester requester, @RequestParam(required = false) String since,
-                             @RequestParam(required = false) String timeout,
-                             @RequestParam(required = false) String filter,
-                             @RequestParam(name = "full_state", defaultValue = "false") String fullState,
-                             @RequestParam(name = "set_presence", required = false) String setPresence) {
+    SyncResponse sync(Requester requester, @RequestParam(required = false) String since,
+                      @RequestParam(required = false) String timeout,
+                      @RequestParam(required = false) String filter,
+                      @RequestParam(name = "full_state", defaultValue = "false") String fullState,
+                      @RequestParam(name = "set_presence", required = false) String setPresence) {
         long timeoutMs = 0;
         if (timeout != null) {
             try {

@@ -48,32 +48,32 @@ class SyncResponseBuilder {
     }
 
     /** {@code roomIds}: every room the user had a membership in when the response was built. */
-    record Result(Map<String, Object> body, boolean hasContent, List<String> roomIds) {
+    record Result(SyncResponse body, boolean hasContent, List<String> roomIds) {
     }
 
     Result build(Requester requester, StreamToken since, long upTo, long typingSerial, SyncFilter filter, boolean fullState) {
         String user = requester.userId();
         long from = since == null ? 0 : since.position();
-        Map<String, Object> join = new LinkedHashMap<>();
-        Map<String, Object> invite = new LinkedHashMap<>();
-        Map<String, Object> leave = new LinkedHashMap<>();
+        Map<String, SyncResponse.JoinedRoom> join = new LinkedHashMap<>();
+        Map<String, SyncResponse.InvitedRoom> invite = new LinkedHashMap<>();
+        Map<String, SyncResponse.LeftRoom> leave = new LinkedHashMap<>();
         Set<String> presenceUsers = new LinkedHashSet<>();
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
 
         List<String> roomIds = new ArrayList<>();
-        for (RoomReader.Membership m : rooms.memberships(user)) {
+        for (RoomReader.RoomMembership m : rooms.memberships(user)) {
             String roomId = m.roomId();
             roomIds.add(roomId);
             if (!filter.includesRoom(roomId) || m.streamOrdering() > upTo) continue;
             boolean changedInWindow = since != null && m.streamOrdering() > from;
             switch (m.membership()) {
-                case "join" -> {
+                case JOIN -> {
                     boolean initial = since == null || fullState || changedInWindow;
-                    Map<String, Object> room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
+                    SyncResponse.JoinedRoom room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
                             since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers);
                     if (room != null) join.put(roomId, room);
                 }
-                case "invite" -> {
+                case INVITE -> {
                     if (since == null || changedInWindow) {
                         // The invitee's own member event in full (event_id, origin_server_ts), as other servers send
                         // it: apps date the invitation from it and showed "1 Jan 1970" with the stripped one.
@@ -81,10 +81,10 @@ class SyncResponseBuilder {
                                 .map(e -> "m.room.member".equals(e.type()) && user.equals(e.stateKey())
                                         ? ClientEvents.format(e, user, requester.deviceId()) : ClientEvents.stripped(e))
                                 .toList();
-                        invite.put(roomId, Map.of("invite_state", Map.of("events", stripped)));
+                        invite.put(roomId, new SyncResponse.InvitedRoom(new SyncResponse.Events(stripped)));
                     }
                 }
-                default -> {  // leave, ban
+                default -> {  // leave, ban (knock: not supported, so never stored)
                     if ((since == null && filter.includeLeave()) || changedInWindow) {
                         leave.put(roomId, leftRoom(requester, roomId, since == null ? 0 : from, m.streamOrdering(), filter));
                     }
@@ -92,20 +92,11 @@ class SyncResponseBuilder {
             }
         }
 
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("next_batch", new StreamToken(upTo, typingSerial).sync());
-        Map<String, Object> roomsBody = new LinkedHashMap<>();
-        roomsBody.put("join", join);
-        roomsBody.put("invite", invite);
-        roomsBody.put("leave", leave);
-        roomsBody.put("knock", Map.of());
-        body.put("rooms", roomsBody);
         List<ObjectNode> global = new ArrayList<>();
         long accountDataFrom = since == null ? AccountDataService.INITIAL : from;
         for (AccountDataEntry entry : accountData.globalChanges(user, accountDataFrom, upTo)) {
             if (filter.accountData().matches(null, entry.type(), user, false)) global.add(event(entry));
         }
-        body.put("account_data", Map.of("events", global));
         // A filter that lets no m.presence through (e.g. {"presence": {"types": []}}) spares the reads below.
         boolean wantsPresence = filter.presence().matches(null, "m.presence", null, false);
         if (wantsPresence && since != null) {
@@ -120,9 +111,12 @@ class SyncResponseBuilder {
         List<ObjectNode> presenceEvents = !wantsPresence || presenceUsers.isEmpty() ? List.of()
                 : presence.presenceEvents(presenceUsers, from, upTo).stream()
                 .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
-        body.put("presence", Map.of("events", presenceEvents));
         E2eeSync.Part keys = e2ee.forSync(user, requester.deviceId(), since == null ? null : from, upTo);
-        body.putAll(keys.fields());
+        SyncResponse body = new SyncResponse(new StreamToken(upTo, typingSerial).sync(),
+                new SyncResponse.Rooms(join, invite, leave, Map.of()),
+                new SyncResponse.Events(global), new SyncResponse.Events(presenceEvents),
+                new SyncResponse.Events(keys.toDevice()), new SyncResponse.DeviceLists(keys.changed(), keys.left()),
+                keys.oneTimeKeyCounts(), keys.unusedFallbackKeyTypes());
         // Presence alone does not end a long-poll: it rides along with the next news or the poll's timeout, so
         // people coming and going do not make every co-member's client spin a round trip each time.
         boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
@@ -130,8 +124,8 @@ class SyncResponseBuilder {
         return new Result(body, hasContent, roomIds);
     }
 
-    private Map<String, Object> joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,
-                                           long sinceTyping, SyncFilter filter, List<AccountDataEntry> data,
+    private SyncResponse.JoinedRoom joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,
+                                               long sinceTyping, SyncFilter filter, List<AccountDataEntry> data,
                                            Set<String> presenceUsers) {
         String user = requester.userId();
         List<ObjectNode> ephemeral = new ArrayList<>();
@@ -157,27 +151,16 @@ class SyncResponseBuilder {
         List<StoredEvent> state = stateFor(roomId, user, initial, from, page, filter.state());
         page.events().forEach(e -> presenceUsers.add(e.sender()));
 
-        Map<String, Object> room = new LinkedHashMap<>();
-        Map<String, Object> timeline = new LinkedHashMap<>();
-        timeline.put("events", format(page.events(), requester));
-        timeline.put("limited", page.more());
-        timeline.put("prev_batch", StreamToken.of(page.lowest()));
-        room.put("timeline", timeline);
-        room.put("state", Map.of("events", format(state, requester)));
-        room.put("ephemeral", Map.of("events", ephemeral));
-        room.put("account_data", Map.of("events", roomAccountData));
         int unread = rooms.unreadCount(roomId, user, receipts.readUpTo(roomId, user));
-        room.put("unread_notifications", Map.of("notification_count", unread, "highlight_count", 0));
+        SyncResponse.Summary summary = null;
         if (initial || hasMemberChange(page.events(), state)) {
-            RoomReader.Summary summary = rooms.summary(roomId, user);
-            Map<String, Object> summaryBody = new LinkedHashMap<>();
-            summaryBody.put("m.heroes", summary.heroes());
-            summaryBody.put("m.joined_member_count", summary.joined());
-            summaryBody.put("m.invited_member_count", summary.invited());
-            room.put("summary", summaryBody);
-            presenceUsers.addAll(summary.heroes());
+            RoomReader.Summary members = rooms.summary(roomId, user);
+            summary = new SyncResponse.Summary(members.heroes(), members.joined(), members.invited());
+            presenceUsers.addAll(members.heroes());
         }
-        return room;
+        return new SyncResponse.JoinedRoom(timeline(page, requester), new SyncResponse.Events(format(state, requester)),
+                new SyncResponse.Events(ephemeral), new SyncResponse.Events(roomAccountData),
+                new SyncResponse.UnreadNotifications(unread, 0), summary);
     }
 
     /** State before the timeline: full for a room new to the client, the changes otherwise. */
@@ -217,20 +200,17 @@ class SyncResponseBuilder {
         return state.stream().filter(e -> stateFilter.matches(roomId, e.type(), e.sender(), false)).toList();
     }
 
-    private Map<String, Object> leftRoom(Requester requester, String roomId, long from, long leftAt, SyncFilter filter) {
+    private SyncResponse.LeftRoom leftRoom(Requester requester, String roomId, long from, long leftAt, SyncFilter filter) {
         EventFilter timelineFilter = filter.timeline();
         RoomReader.Page page = rooms.timeline(roomId, requester.userId(), from, leftAt,
                 timelineFilter.limitOr(defaultLimit), timelineFilter);
         List<StoredEvent> state = from == 0 || page.more() ? rooms.stateChanges(roomId, from, page.lowest()) : List.of();
-        Map<String, Object> timeline = new LinkedHashMap<>();
-        timeline.put("events", format(page.events(), requester));
-        timeline.put("limited", page.more());
-        timeline.put("prev_batch", StreamToken.of(page.lowest()));
-        Map<String, Object> room = new LinkedHashMap<>();
-        room.put("timeline", timeline);
-        room.put("state", Map.of("events", format(state, requester)));
-        room.put("account_data", Map.of("events", List.of()));
-        return room;
+        return new SyncResponse.LeftRoom(timeline(page, requester), new SyncResponse.Events(format(state, requester)),
+                SyncResponse.Events.NONE);
+    }
+
+    private static SyncResponse.Timeline timeline(RoomReader.Page page, Requester requester) {
+        return new SyncResponse.Timeline(format(page.events(), requester), page.more(), StreamToken.of(page.lowest()));
     }
 
     private static boolean hasMemberChange(List<StoredEvent> timeline, List<StoredEvent> state) {

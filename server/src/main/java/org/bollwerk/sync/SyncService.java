@@ -14,7 +14,6 @@ import org.springframework.stereotype.Service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Long-poll loop of /sync. Builds a response for (since, watermark]; if it is empty, parks on the
@@ -42,8 +41,8 @@ class SyncService {
         this.builder = builder;
     }
 
-    Map<String, Object> sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
-                             String setPresence) {
+    SyncResponse sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
+                      String setPresence) {
         SyncFilter filter;
         StreamToken from;
         try (SyncAdmission.Permit permit = admission.enter()) {

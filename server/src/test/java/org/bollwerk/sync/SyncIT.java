@@ -39,6 +39,64 @@ class SyncIT extends ClientApiTestBase {
         assertThat(joined.path("summary").path("m.joined_member_count").asInt()).isEqualTo(2);
         assertThat(body.path("account_data").path("events").toString()).contains("m.push_rules");
         assertThat(body.path("next_batch").asString()).startsWith("s");
+        assertSyncShape(body);
+        assertThat(names(joined)).containsExactly("timeline", "state", "ephemeral", "account_data",
+                "unread_notifications", "summary");
+        assertThat(names(joined.path("summary")))
+                .containsExactly("m.heroes", "m.joined_member_count", "m.invited_member_count");
+        assertThat(joined.path("summary").path("m.heroes").isArray()).isTrue();
+        assertThat(joined.path("summary").path("m.invited_member_count").isInt()).isTrue();
+        // An incremental sync with a message but no membership change: the same room without a summary.
+        ok(send(alice, roomId, "again"));
+        JsonNode next = sync(bob, body.path("next_batch").asString(), 0);
+        assertSyncShape(next);
+        assertThat(names(next.path("rooms").path("join").path(roomId)))
+                .containsExactly("timeline", "state", "ephemeral", "account_data", "unread_notifications");
+    }
+
+    /**
+     * The response's fixed structure, key for key and type for type (/sync is typed records, not maps; this
+     * pins the JSON they produce): the same keys in the same order, optional ones absent rather than null.
+     */
+    private static void assertSyncShape(JsonNode body) {
+        assertThat(names(body)).as(body.toString()).containsExactly("next_batch", "rooms", "account_data", "presence",
+                "to_device", "device_lists", "device_one_time_keys_count", "device_unused_fallback_key_types");
+        assertThat(body.path("next_batch").isString()).isTrue();
+        assertThat(names(body.path("rooms"))).containsExactly("join", "invite", "leave", "knock");
+        assertThat(body.path("rooms").path("knock").isEmpty()).isTrue();
+        assertThat(names(body.path("account_data"))).containsExactly("events");
+        assertThat(names(body.path("presence"))).containsExactly("events");
+        assertThat(names(body.path("to_device"))).containsExactly("events");
+        assertThat(names(body.path("device_lists"))).containsExactlyInAnyOrder("changed", "left");
+        assertThat(body.path("device_lists").path("changed").isArray()).isTrue();
+        assertThat(body.path("device_one_time_keys_count").isObject()).isTrue();
+        assertThat(body.path("device_unused_fallback_key_types").isArray()).isTrue();
+        for (JsonNode room : body.path("rooms").path("join")) {
+            assertThat(names(room.path("timeline"))).containsExactly("events", "limited", "prev_batch");
+            assertThat(room.path("timeline").path("events").isArray()).isTrue();
+            assertThat(room.path("timeline").path("limited").isBoolean()).isTrue();
+            assertThat(room.path("timeline").path("prev_batch").isString()).isTrue();
+            for (String part : List.of("state", "ephemeral", "account_data")) {
+                assertThat(names(room.path(part))).containsExactly("events");
+                assertThat(room.path(part).path("events").isArray()).isTrue();
+            }
+            assertThat(names(room.path("unread_notifications")))
+                    .containsExactlyInAnyOrder("notification_count", "highlight_count");
+            assertThat(room.path("unread_notifications").path("notification_count").isInt()).isTrue();
+            assertThat(room.path("unread_notifications").path("highlight_count").isInt()).isTrue();
+        }
+        assertNoNulls(body, "");
+    }
+
+    private static List<String> names(JsonNode object) {
+        assertThat(object.isObject()).as(object.toString()).isTrue();
+        return new ArrayList<>(object.propertyNames());
+    }
+
+    private static void assertNoNulls(JsonNode node, String path) {
+        assertThat(node.isNull()).as("null at " + path).isFalse();
+        if (node.isObject()) node.properties().forEach(e -> assertNoNulls(e.getValue(), path + "/" + e.getKey()));
+        if (node.isArray()) for (int i = 0; i < node.size(); i++) assertNoNulls(node.get(i), path + "/" + i);
     }
 
     @Test
@@ -67,7 +125,11 @@ class SyncIT extends ClientApiTestBase {
         String since = sync(bob, null, 0).path("next_batch").asString();
         String roomId = createRoom(alice, Map.of("preset", "private_chat", "name", "Secret plans",
                 "invite", List.of(bob.userId())));
-        JsonNode invite = sync(bob, since, 0).path("rooms").path("invite").path(roomId);
+        JsonNode invited = sync(bob, since, 0);
+        assertSyncShape(invited);
+        JsonNode invite = invited.path("rooms").path("invite").path(roomId);
+        assertThat(names(invite)).containsExactly("invite_state");
+        assertThat(names(invite.path("invite_state"))).containsExactly("events");
         assertThat(invite.path("invite_state").path("events").toString()).contains("Secret plans", "m.room.join_rules");
         // The invitee's own member event comes whole: apps date the invitation by it.
         JsonNode ownInvite = null;
@@ -81,7 +143,12 @@ class SyncIT extends ClientApiTestBase {
         ok(post(bob, room(roomId) + "/join", Map.of()));
         String afterJoin = sync(bob, since, 0).path("next_batch").asString();
         ok(post(alice, room(roomId) + "/kick", Map.of("user_id", bob.userId())));
-        JsonNode leave = sync(bob, afterJoin, 0).path("rooms").path("leave").path(roomId);
+        JsonNode left = sync(bob, afterJoin, 0);
+        assertSyncShape(left);
+        JsonNode leave = left.path("rooms").path("leave").path(roomId);
+        assertThat(names(leave)).containsExactly("timeline", "state", "account_data");
+        assertThat(names(leave.path("timeline"))).containsExactly("events", "limited", "prev_batch");
+        assertThat(leave.path("timeline").path("limited").isBoolean()).isTrue();
         assertThat(leave.path("timeline").path("events").toString()).contains("\"membership\":\"leave\"");
     }
 
