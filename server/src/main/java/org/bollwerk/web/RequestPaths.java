@@ -24,6 +24,8 @@ public final class RequestPaths {
     public static final List<String> ADMIN_PREFIXES = List.of("/_synapse/admin", "/_bollwerk/admin", "/_bollwerk/actuator",
             "/admin");
     private static final String ROUTED = RequestPaths.class.getName() + ".routed";
+    private static final String LOOSEST = RequestPaths.class.getName() + ".loosest";
+    private static final java.util.regex.Pattern TRAILING_DOTS = java.util.regex.Pattern.compile("[.\\s]+$");
 
     private RequestPaths() {
     }
@@ -65,12 +67,20 @@ public final class RequestPaths {
 
     /** True when the request lies under {@code prefix} in any reading (routed or loosest). */
     static boolean underInAnyReading(HttpServletRequest request, String prefix) {
-        return under(routed(request), prefix) || under(loosest(request.getRequestURI()), prefix);
+        return under(routed(request), prefix) || under(loosest(request), prefix);
     }
 
     /** True when the request is an admin path in any reading a server, proxy or file system might give it. */
     static boolean adminInAnyReading(HttpServletRequest request) {
-        return isAdmin(routed(request)) || isAdmin(loosest(request.getRequestURI()));
+        return isAdmin(routed(request)) || isAdmin(loosest(request));
+    }
+
+    /** {@link #loosest(String)} of the request's raw path, cached on the request (several filters ask). */
+    private static String loosest(HttpServletRequest request) {
+        if (request.getAttribute(LOOSEST) instanceof String path) return path;
+        String path = loosest(request.getRequestURI());
+        request.setAttribute(LOOSEST, path);
+        return path;
     }
 
     /**
@@ -90,7 +100,7 @@ public final class RequestPaths {
                 stack.pollLast();
                 continue;
             }
-            segment = segment.replaceAll("[.\\s]+$", "");
+            segment = TRAILING_DOTS.matcher(segment).replaceAll("");
             if (!segment.isEmpty()) stack.addLast(segment.toLowerCase(Locale.ROOT));
         }
         return "/" + String.join("/", stack);
