@@ -108,8 +108,7 @@ public class AccountDataService {
             long position = db.nextPosition();
             ObjectNode current = store.get(userId, roomId, type).map(ObjectNode::deepCopy)
                     .orElseGet(tools.jackson.databind.node.JsonNodeFactory.instance::objectNode);
-            store.put(userId, roomId, type, change.apply(current), position);
-            db.wakeAfterCommit(org.bollwerk.storage.WakeKey.user(userId));
+            put(userId, roomId, type, change.apply(current), position);
         });
     }
 
@@ -119,10 +118,13 @@ public class AccountDataService {
     }
 
     private void write(String userId, String roomId, String type, ObjectNode content) {
-        db.write(() -> {
-            store.put(userId, roomId, type, content, db.nextPosition());
-            db.wakeAfterCommit(WakeKey.user(userId));
-        });
+        db.write(() -> put(userId, roomId, type, content, db.nextPosition()));
+    }
+
+    /** Stores an entry at {@code position} (inside a write) and wakes the user's long-polls after the commit. */
+    private void put(String userId, String roomId, String type, ObjectNode content, long position) {
+        store.put(userId, roomId, type, content, position);
+        db.wakeAfterCommit(WakeKey.user(userId));
     }
 
     private static void checkClientType(String type) {
