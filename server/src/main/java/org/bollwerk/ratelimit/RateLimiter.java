@@ -82,7 +82,8 @@ public class RateLimiter {
         return new MatrixException(ErrCode.M_LIMIT_EXCEEDED, 429, message, Map.of("retry_after_ms", retryAfterMs));
     }
 
-    private static String key(String value) {
+    /** A bucket key from a user ID or address, cut to {@link #MAX_KEY_LENGTH}. */
+    static String key(String value) {
         return value.length() > MAX_KEY_LENGTH ? value.substring(0, MAX_KEY_LENGTH) : value;
     }
 

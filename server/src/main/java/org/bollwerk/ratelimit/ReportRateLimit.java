@@ -37,7 +37,7 @@ public class ReportRateLimit {
     public void check(Requester reporter) {
         if (!config.enabled()) return;
         if (config.adminsExempt() && reporter.admin()) return;
-        String key = reporter.userId().length() > 255 ? reporter.userId().substring(0, 255) : reporter.userId();
+        String key = RateLimiter.key(reporter.userId());
         long waitMs = reports.take(key);
         if (waitMs > 0) throw RateLimiter.limitExceeded(waitMs, "Too many reports; try again later");
     }

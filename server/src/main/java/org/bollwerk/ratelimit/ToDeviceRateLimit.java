@@ -42,7 +42,7 @@ public class ToDeviceRateLimit {
     public void check(Requester sender, int deliveries, long contentBytes) {
         if (!config.enabled() || deliveries == 0) return;
         if (config.adminsExempt() && sender.admin()) return;
-        String key = sender.userId().length() > 255 ? sender.userId().substring(0, 255) : sender.userId();
+        String key = RateLimiter.key(sender.userId());
         // Volume first: a refused request must not have spent message tokens it never used (and vice versa
         // as far as possible: the message bucket is only charged when the volume passed).
         long waitMs = bytes.take(key, contentBytes);
