@@ -26,7 +26,8 @@ class DiscoveryController {
     /** Unstable features clients look for before calling the routes (only ones that are served). */
     static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of(
             "uk.half-shot.msc2666.query_mutual_rooms", true,  // mutual rooms
-            "org.matrix.msc3266", true);                      // room summary
+            "org.matrix.msc3266", true,                       // room summary
+            "org.matrix.msc4140", true);                      // delayed events (Element Call)
 
     private final String publicBaseUrl;
     private final String serverName;

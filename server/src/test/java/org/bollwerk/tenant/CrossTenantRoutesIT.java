@@ -271,6 +271,8 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("ruleId", "x");
         v.put("v", "v3");
         v.put("tag", "m.favourite");
+        v.put("delayId", "no-such-delay");
+        v.put("action", "cancel");
         return v;
     }
 

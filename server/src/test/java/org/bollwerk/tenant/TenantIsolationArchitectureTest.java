@@ -61,6 +61,8 @@ class TenantIsolationArchitectureTest {
 
     private static final String MEMBERSHIP_WRITE = "the room's authorisation rules require the sender's current "
             + "membership, which is only gained through the policy-checked join and invite";
+    private static final String DELAYED_WRITE = "schedules only in rooms the requester is joined to (the same answer "
+            + "for any other room); the event is sent later as the requester, through the room's authorisation rules";
     private static final String OWN_BACKUP = "the requester's own key backup, keyed by room ID; reads nothing of the room";
 
     /** Handlers that name a target but need no isolation decision, each with the reason. */
@@ -69,6 +71,10 @@ class TenantIsolationArchitectureTest {
             Map.entry("room.EventController.putState", MEMBERSHIP_WRITE),
             Map.entry("room.EventController.putEmptyKeyState", MEMBERSHIP_WRITE),
             Map.entry("room.EventController.redact", MEMBERSHIP_WRITE),
+            Map.entry("delayed.DelayedEventsController.scheduleMessage", DELAYED_WRITE),
+            Map.entry("delayed.DelayedEventsController.scheduleState", DELAYED_WRITE),
+            Map.entry("delayed.DelayedEventsController.scheduleEmptyKeyState", DELAYED_WRITE),
+            Map.entry("delayed.DelayedEventsController.scheduleDelayedEvent", DELAYED_WRITE),
             Map.entry("room.MembershipController.leave", "changes only the requester's own membership"),
             Map.entry("room.MembershipController.forget", "changes only the requester's own membership"),
             Map.entry("room.HistoryController.joinedMembers", "requires the requester to be joined now"),
