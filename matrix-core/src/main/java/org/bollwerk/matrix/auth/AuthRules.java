@@ -12,8 +12,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Scope: linear history without federation, so the {@code auth_events} selection and signature
  * rules of the spec are the caller's business (it builds them from the same state). Deliberate
- * restrictions, each refused with a readable message: knocking, third-party invites, and the
- * {@code restricted}/{@code knock_restricted} join rules, which act like {@code invite}.
+ * restrictions, each refused with a readable message: third-party invites, and joining by the
+ * {@code restricted}/{@code knock_restricted} join rules, which act like {@code invite} for joins
+ * ({@code knock_restricted} rooms can be knocked on).
  *
  * <p>Typical call: {@code AuthRules.check(event, AuthState.builder().createEvent(create)
  * .powerLevels(pl).joinRules(jr).senderMember(senderContent).targetMember(targetContent).build())}.

@@ -31,7 +31,7 @@ final class MemberRules {
             case INVITE -> checkInvite(content, sender, target, senderNow, targetNow, levels);
             case LEAVE -> checkLeave(sender, target, senderNow, targetNow, levels);
             case BAN -> checkBan(sender, target, senderNow, levels);
-            case KNOCK -> throw MatrixException.forbidden("Knocking is not supported on this server yet.");
+            case KNOCK -> checkKnock(sender, target, senderNow, state.joinRules());
         }
     }
 
@@ -57,6 +57,29 @@ final class MemberRules {
         }
         if (targetNow != Membership.JOIN && targetNow != Membership.INVITE) {
             throw MatrixException.forbidden("You are not invited to this room.");
+        }
+    }
+
+    /**
+     * Knocking (room versions 7 and later; {@code knock_restricted} from version 10): only in rooms whose join
+     * rule allows it, only for oneself, and not by someone who is in the room, invited already or banned.
+     */
+    private static void checkKnock(UserId sender, UserId target, Membership senderNow, ObjectNode joinRules) {
+        String joinRule = joinRule(joinRules);
+        if (!joinRule.equals("knock") && !joinRule.equals("knock_restricted")) {
+            throw MatrixException.forbidden("This room's join rule '" + joinRule + "' does not allow knocking.");
+        }
+        if (!sender.equals(target)) {
+            throw MatrixException.forbidden("You cannot knock for another user.");
+        }
+        if (senderNow == Membership.BAN) {
+            throw MatrixException.forbidden("You are banned from this room.");
+        }
+        if (senderNow == Membership.JOIN) {
+            throw MatrixException.forbidden("You are already in this room.");
+        }
+        if (senderNow == Membership.INVITE) {
+            throw MatrixException.forbidden("You are already invited to this room.");
         }
     }
 
@@ -123,7 +146,10 @@ final class MemberRules {
         return rule != null && rule.isString() ? rule.stringValue() : "invite";
     }
 
-    /** Knock and restricted rooms are treated as invite-only until knocking and MSC3083 are supported. */
+    /**
+     * Knock rooms admit invited users (a knock is answered by an invite); restricted rooms are treated as
+     * invite-only until MSC3083's room-membership condition is supported.
+     */
     private static boolean admitsInvitedUsers(String rule) {
         return switch (rule) {
             case "invite", "knock", "restricted", "knock_restricted" -> true;

@@ -285,11 +285,57 @@ class AuthRulesTest {
     }
 
     @Nested
-    class MalformedMemberEvents {
+    class Knocking {
         @Test
-        void refusesKnocking() {
-            forbidden(memberEvent(EVE, EVE, "knock"), room("knock", null, null).build(), "Knocking is not supported");
+        void allowsKnockingOnKnockAndKnockRestrictedRoomsForOneself() {
+            for (String rule : new String[] {"knock", "knock_restricted"}) {
+                allowed(memberEvent(EVE, EVE, "knock"), room(rule, null, null).build());
+                allowed(memberEvent(EVE, EVE, "knock"), room(rule, "leave", "leave").build());
+                allowed(memberEvent(EVE, EVE, "knock"), room(rule, "knock", "knock").build());
+            }
         }
+
+        @Test
+        void refusesKnockingWhereTheJoinRuleDoesNotAllowIt() {
+            for (String rule : new String[] {"public", "invite", "restricted", "private"}) {
+                forbidden(memberEvent(EVE, EVE, "knock"), room(rule, null, null).build(), "does not allow knocking");
+            }
+            forbidden(memberEvent(EVE, EVE, "knock"), room("knock", null, null).joinRules(null).build(),
+                    "does not allow knocking");
+        }
+
+        @Test
+        void refusesKnockingForSomeoneElse() {
+            forbidden(memberEvent(BOB, EVE, "knock"), room("knock", "join", null).build(), "another user");
+        }
+
+        @Test
+        void refusesKnockingByMembersInviteesAndBannedUsers() {
+            forbidden(memberEvent(EVE, EVE, "knock"), room("knock", "join", "join").build(), "already in this room");
+            forbidden(memberEvent(EVE, EVE, "knock"), room("knock", "invite", "invite").build(), "already invited");
+            forbidden(memberEvent(EVE, EVE, "knock"), room("knock", "ban", "ban").build(), "banned");
+        }
+
+        @Test
+        void aKnockIsAnsweredByAnInviteAndRetractedByLeaving() {
+            allowed(memberEvent(BOB, EVE, "invite"), room("knock", "join", "knock").build());
+            allowed(memberEvent(EVE, EVE, "leave"), room("knock", "knock", "knock").build());
+        }
+
+        @Test
+        void aKnockDoesNotLetTheKnockerJoin() {
+            forbidden(memberEvent(EVE, EVE, "join"), room("knock", "knock", "knock").build(), "not invited");
+        }
+
+        @Test
+        void aKnockCanBeDeniedByAKickOrABan() {
+            allowed(memberEvent(ALICE, EVE, "leave"), room("knock", "join", "knock").build());
+            allowed(memberEvent(ALICE, EVE, "ban"), room("knock", "join", "knock").build());
+        }
+    }
+
+    @Nested
+    class MalformedMemberEvents {
 
         @Test
         void rejectsMissingStateKeyMembershipOrUnknownMembership() {
