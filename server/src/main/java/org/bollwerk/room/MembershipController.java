@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 
-/** createRoom, joining and leaving, invites, kicks and bans, joined_rooms. */
+/** createRoom, joining, knocking and leaving, invites, kicks and bans, joined_rooms. */
 @RestController
 @RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
 class MembershipController {
@@ -40,6 +40,14 @@ class MembershipController {
                                         @RequestBody(required = false) byte[] raw) {
         String roomId = resolve(requester, roomIdOrAlias);
         return Map.of("room_id", rooms.join(requester, roomId, reason(raw)));
+    }
+
+    /** {@code via}/{@code server_name} are ignored: every room this server knows is local. */
+    @PostMapping("/knock/{roomIdOrAlias}")
+    Map<String, Object> knock(Requester requester, @PathVariable String roomIdOrAlias,
+                              @RequestBody(required = false) byte[] raw) {
+        String roomId = resolve(requester, roomIdOrAlias);
+        return Map.of("room_id", rooms.knock(requester, roomId, reason(raw)));
     }
 
     @PostMapping("/rooms/{roomId}/join")

@@ -131,7 +131,7 @@ public class RoomReader {
         return new Summary(heroes, counts.getOrDefault(Membership.JOIN, 0), counts.getOrDefault(Membership.INVITE, 0));
     }
 
-    /** Stripped state an invited user may see before joining. */
+    /** Stripped state an invited or knocking user may see before joining (the spec's invite_state/knock_state). */
     public List<StoredEvent> inviteState(String roomId, String userId) {
         List<StoredEvent> state = new ArrayList<>();
         for (String type : List.of("m.room.create", "m.room.join_rules", "m.room.name", "m.room.avatar",
@@ -139,7 +139,9 @@ public class RoomReader {
             store.currentState(roomId, type, "").ifPresent(state::add);
         }
         store.currentState(roomId, "m.room.member", userId).ifPresent(invite -> {
-            store.currentState(roomId, "m.room.member", invite.sender()).ifPresent(state::add);
+            if (!invite.sender().equals(userId)) {  // the inviter; a knock is the user's own event
+                store.currentState(roomId, "m.room.member", invite.sender()).ifPresent(state::add);
+            }
             state.add(invite);
         });
         return state;
@@ -189,8 +191,10 @@ public class RoomReader {
     public void requireCanRead(String roomId, String userId) {
         if (store.room(roomId).isEmpty()) throw MatrixException.forbidden("You are not a member of this room");
         Membership membership = store.membership(roomId, userId).orElse(null);
-        if (membership != null && membership != Membership.INVITE && membership != Membership.BAN) return;
-        if (membership == Membership.BAN && wasEverJoined(roomId, userId)) return;
+        if (membership == Membership.JOIN) return;
+        // Those who left or were banned read up to that moment — if they ever were in the room; an invitee or
+        // knocker (or one whose invite or knock ended) sees only the stripped state the sync gives them.
+        if ((membership == Membership.LEAVE || membership == Membership.BAN) && wasEverJoined(roomId, userId)) return;
         boolean worldReadable = store.currentState(roomId, "m.room.history_visibility", "")
                 .map(e -> "world_readable".equals(e.content().path("history_visibility").asString(""))).orElse(false);
         if (!worldReadable || !visibility.worldReadableFor(roomId, userId)) {

@@ -109,6 +109,21 @@ public class RoomService {
         });
     }
 
+    /**
+     * Knocks (asks to be let in) by room ID; alias resolution happens in the caller. Whom the policy would not
+     * let join (another organisation that is no partner) gets the same answer as for an unknown room; whether
+     * the room takes knocks at all is its join rule's business (the authorisation rules).
+     */
+    public String knock(Requester requester, String roomId, String reason) {
+        return db.write(() -> {
+            EventStore.RoomRow room = store.room(roomId).orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+            isolation.joinRoom(requester.userId(), roomId, room.tenantId())
+                    .orElseThrow(() -> MatrixException.notFound("Unknown room " + roomId));
+            member(requester.userId(), roomId, requester.userId(), Membership.KNOCK, reason, null);
+            return roomId;
+        });
+    }
+
     public void invite(Requester requester, String roomId, String target, String reason) {
         UserId.parse(target);
         db.write(() -> {
@@ -199,7 +214,7 @@ public class RoomService {
                        ObjectNode extra) {
         ObjectNode content = Json.MAPPER.createObjectNode();
         content.put("membership", membership.value());
-        if (joinedOrInvited(membership)) {
+        if (joinedOrInvited(membership) || membership == Membership.KNOCK) {  // a knock shows who asks
             MemberProfileSource source = profiles.getIfAvailable();
             Optional<MemberProfileSource.MemberProfile> profile = source == null ? Optional.empty() : source.profile(target);
             profile.map(MemberProfileSource.MemberProfile::displayName).ifPresent(n -> content.put("displayname", n));

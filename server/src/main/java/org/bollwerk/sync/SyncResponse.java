@@ -25,10 +25,10 @@ record SyncResponse(
         @JsonProperty("device_one_time_keys_count") Map<String, Integer> oneTimeKeysCount,
         @JsonProperty("device_unused_fallback_key_types") List<String> unusedFallbackKeyTypes) {
 
-    /** The rooms by section, each keyed by room ID. Knocking is not supported, so that section stays empty. */
+    /** The rooms by section, each keyed by room ID. */
     @JsonPropertyOrder({"join", "invite", "leave", "knock"})
     record Rooms(Map<String, JoinedRoom> join, Map<String, InvitedRoom> invite, Map<String, LeftRoom> leave,
-                 Map<String, Object> knock) {
+                 Map<String, KnockedRoom> knock) {
     }
 
     /** {@code summary} only when the room is new to the client or its membership changed (absent, not null). */
@@ -40,6 +40,9 @@ record SyncResponse(
     }
 
     record InvitedRoom(@JsonProperty("invite_state") Events inviteState) {
+    }
+
+    record KnockedRoom(@JsonProperty("knock_state") Events knockState) {
     }
 
     @JsonPropertyOrder({"timeline", "state", "account_data"})

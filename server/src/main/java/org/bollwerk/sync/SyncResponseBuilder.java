@@ -57,6 +57,7 @@ class SyncResponseBuilder {
         Map<String, SyncResponse.JoinedRoom> join = new LinkedHashMap<>();
         Map<String, SyncResponse.InvitedRoom> invite = new LinkedHashMap<>();
         Map<String, SyncResponse.LeftRoom> leave = new LinkedHashMap<>();
+        Map<String, SyncResponse.KnockedRoom> knock = new LinkedHashMap<>();
         Set<String> presenceUsers = new LinkedHashSet<>();
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
 
@@ -77,14 +78,17 @@ class SyncResponseBuilder {
                     if (since == null || changedInWindow) {
                         // The invitee's own member event in full (event_id, origin_server_ts), as other servers send
                         // it: apps date the invitation from it and showed "1 Jan 1970" with the stripped one.
-                        List<ObjectNode> stripped = rooms.inviteState(roomId, user).stream()
-                                .map(e -> "m.room.member".equals(e.type()) && user.equals(e.stateKey())
-                                        ? ClientEvents.format(e, user, requester.deviceId()) : ClientEvents.stripped(e))
-                                .toList();
-                        invite.put(roomId, new SyncResponse.InvitedRoom(new SyncResponse.Events(stripped)));
+                        invite.put(roomId, new SyncResponse.InvitedRoom(new SyncResponse.Events(
+                                strippedState(roomId, requester))));
                     }
                 }
-                default -> {  // leave, ban (knock: not supported, so never stored)
+                case KNOCK -> {
+                    if (since == null || changedInWindow) {
+                        knock.put(roomId, new SyncResponse.KnockedRoom(new SyncResponse.Events(
+                                strippedState(roomId, requester))));
+                    }
+                }
+                default -> {  // leave, ban
                     if ((since == null && filter.includeLeave()) || changedInWindow) {
                         leave.put(roomId, leftRoom(requester, roomId, since == null ? 0 : from, m.streamOrdering(), filter));
                     }
@@ -113,15 +117,24 @@ class SyncResponseBuilder {
                 .filter(p -> filter.presence().matches(null, "m.presence", p.path("sender").asString(""), false)).toList();
         E2eeSync.Part keys = e2ee.forSync(user, requester.deviceId(), since == null ? null : from, upTo);
         SyncResponse body = new SyncResponse(new StreamToken(upTo, typingSerial).sync(),
-                new SyncResponse.Rooms(join, invite, leave, Map.of()),
+                new SyncResponse.Rooms(join, invite, leave, knock),
                 new SyncResponse.Events(global), new SyncResponse.Events(presenceEvents),
                 new SyncResponse.Events(keys.toDevice()), new SyncResponse.DeviceLists(keys.changed(), keys.left()),
                 keys.oneTimeKeyCounts(), keys.unusedFallbackKeyTypes());
         // Presence alone does not end a long-poll: it rides along with the next news or the poll's timeout, so
         // people coming and going do not make every co-member's client spin a round trip each time.
-        boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !global.isEmpty()
+        boolean hasContent = !join.isEmpty() || !invite.isEmpty() || !leave.isEmpty() || !knock.isEmpty() || !global.isEmpty()
                 || keys.hasContent();
         return new Result(body, hasContent, roomIds);
+    }
+
+    /** The stripped state of an invite or knock, with the user's own member event in full. */
+    private List<ObjectNode> strippedState(String roomId, Requester requester) {
+        String user = requester.userId();
+        return rooms.inviteState(roomId, user).stream()
+                .map(e -> "m.room.member".equals(e.type()) && user.equals(e.stateKey())
+                        ? ClientEvents.format(e, user, requester.deviceId()) : ClientEvents.stripped(e))
+                .toList();
     }
 
     private SyncResponse.JoinedRoom joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,
