@@ -369,6 +369,11 @@ class EventStore {
                 .query(String.class).list();
     }
 
+    /** A room upgrade: every alias of the old room points to its replacement. */
+    void moveAliases(String fromRoomId, String toRoomId) {
+        db.sql().sql("UPDATE room_aliases SET room_id = ? WHERE room_id = ?").params(toRoomId, fromRoomId).update();
+    }
+
     void deleteAlias(String alias) {
         db.sql().sql("DELETE FROM room_aliases WHERE alias = ?").param(alias).update();
     }

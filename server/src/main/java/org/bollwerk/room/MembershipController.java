@@ -16,23 +16,32 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
 
-/** createRoom, joining, knocking and leaving, invites, kicks and bans, joined_rooms. */
+/** createRoom, upgrades, joining, knocking and leaving, invites, kicks and bans, joined_rooms. */
 @RestController
 @RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
 class MembershipController {
     private final RoomService rooms;
     private final RoomReader reader;
     private final RoomCreator creator;
+    private final RoomUpgrader upgrader;
 
-    MembershipController(RoomService rooms, RoomReader reader, RoomCreator creator) {
+    MembershipController(RoomService rooms, RoomReader reader, RoomCreator creator, RoomUpgrader upgrader) {
         this.rooms = rooms;
         this.reader = reader;
         this.creator = creator;
+        this.upgrader = upgrader;
     }
 
     @PostMapping("/createRoom")
     Map<String, Object> createRoom(Requester requester, @RequestBody(required = false) byte[] raw) {
         return Map.of("room_id", creator.create(requester, Json.parseObject(raw)));
+    }
+
+    /** Answers {@code {"replacement_room": …}}; see {@link RoomUpgrader}. */
+    @PostMapping("/rooms/{roomId}/upgrade")
+    Map<String, Object> upgrade(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
+        String newVersion = JsonBody.string(Json.parseObject(raw), "new_version", true);
+        return Map.of("replacement_room", upgrader.upgrade(requester, RoomId.parse(roomId).toString(), newVersion));
     }
 
     @PostMapping("/join/{roomIdOrAlias}")

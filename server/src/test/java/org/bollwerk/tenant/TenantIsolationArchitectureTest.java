@@ -77,6 +77,8 @@ class TenantIsolationArchitectureTest {
             Map.entry("delayed.DelayedEventsController.scheduleDelayedEvent", DELAYED_WRITE),
             Map.entry("room.MembershipController.leave", "changes only the requester's own membership"),
             Map.entry("room.MembershipController.forget", "changes only the requester's own membership"),
+            Map.entry("room.MembershipController.upgrade", "requires the requester to be joined with the power to send "
+                    + "the tombstone; the replacement room stays in the old room's tenant"),
             Map.entry("room.HistoryController.joinedMembers", "requires the requester to be joined now"),
             Map.entry("room.DirectoryController.create",
                     "aliases are created only in the requester's own tenant's domains, for rooms they are joined to"),
