@@ -14,7 +14,7 @@ import java.util.Optional;
 @Repository
 class DelayedEventStore {
     private static final String COLUMNS = "delay_id, user_id, device_id, tenant_id, room_id, event_type, state_key, "
-            + "content, delay_ms, running_since, send_at, status, finalised_ts, event_id, error";
+            + "content, delay_ms, running_since, send_at, status, finalised_ts, finalised_by, event_id, error";
     private final Db db;
     private final AtRestCipher cipher;
 
@@ -86,10 +86,10 @@ class DelayedEventStore {
      * Inside a write: finalises a scheduled event. The row-level condition makes it a claim: of two nodes that
      * try at once, one changes the row, the other (on PostgreSQL after waiting for the first to commit) none.
      */
-    boolean finalise(String delayId, DelayedEvent.Status status, long now, String eventId, String error) {
-        return db.sql().sql("UPDATE delayed_events SET status = ?, finalised_ts = ?, event_id = ?, error = ? "
+    boolean finalise(String delayId, DelayedEvent.Status status, String by, long now, String error) {
+        return db.sql().sql("UPDATE delayed_events SET status = ?, finalised_by = ?, finalised_ts = ?, error = ? "
                         + "WHERE delay_id = ? AND status = 'scheduled'")
-                .params(status.value(), now, eventId, error, delayId).update() == 1;
+                .params(status.value(), by, now, error, delayId).update() == 1;
     }
 
     /** Inside a write: the room event a sent delayed event became. */
@@ -109,7 +109,8 @@ class DelayedEventStore {
         Long finalisedTs = rs.wasNull() ? null : finalised;
         return new DelayedEvent(delayId, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), content(delayId, rs.getString(8)), rs.getLong(9), rs.getLong(10),
-                rs.getLong(11), DelayedEvent.Status.of(rs.getString(12)), finalisedTs, rs.getString(14), rs.getString(15));
+                rs.getLong(11), DelayedEvent.Status.of(rs.getString(12)), finalisedTs, rs.getString(14), rs.getString(15),
+                rs.getString(16));
     }
 
     /** The plain content; an empty object when the tenant's keys were shredded. */

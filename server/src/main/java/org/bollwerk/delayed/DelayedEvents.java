@@ -88,7 +88,7 @@ public class DelayedEvents {
             }
             store.pruneFinalised(requester.userId(), now - props.keepFinalised().toMillis());
             store.insert(new DelayedEvent(delayId, requester.userId(), requester.deviceId(), requester.tenantId(), roomId,
-                    type, stateKey, content, delayMs, now, now + delayMs, DelayedEvent.Status.SCHEDULED, null, null, null),
+                    type, stateKey, content, delayMs, now, now + delayMs, DelayedEvent.Status.SCHEDULED, null, null, null, null),
                     txnId);
             return delayId;
         });
@@ -112,8 +112,8 @@ public class DelayedEvents {
             case CANCEL -> {
                 if (status == DelayedEvent.Status.SENT) throw conflict("The delayed event was sent already");
                 if (status == DelayedEvent.Status.SCHEDULED) {
-                    db.write(() -> store.finalise(delayId, DelayedEvent.Status.CANCELLED, System.currentTimeMillis(),
-                            null, null));
+                    db.write(() -> store.finalise(delayId, DelayedEvent.Status.CANCELLED, DelayedEvent.BY_ACTION,
+                            System.currentTimeMillis(), null));
                 }
             }
             case RESTART -> {
@@ -131,18 +131,42 @@ public class DelayedEvents {
         }
     }
 
-    /** The requester's own delayed events; {@code status} "scheduled", "finalised" or null for both. */
-    List<Map<String, Object>> list(Requester requester, String status, String roomId, String type) {
+    /**
+     * The requester's own delayed events; {@code status} "scheduled", "finalised" or null for both, narrowed to
+     * {@code delayIds} when any are given. The body carries the list in the MSC's current shape
+     * ({@code delayed_events}) and in the one matrix-js-sdk reads ({@code scheduled}, and {@code finalised}
+     * with {@code outcome} and {@code reason}).
+     */
+    Map<String, Object> list(Requester requester, String status, String roomId, String type, List<String> delayIds) {
         Boolean scheduled = switch (status == null ? "" : status) {
             case "" -> null;
             case "scheduled" -> true;
             case "finalised" -> false;
             default -> throw MatrixException.invalidParam("status must be scheduled or finalised");
         };
-        return store.ofUser(requester.userId(), scheduled).stream()
+        List<DelayedEvent> events = store.ofUser(requester.userId(), scheduled).stream()
                 .filter(e -> roomId == null || e.roomId().equals(roomId))
                 .filter(e -> type == null || e.type().equals(type))
-                .map(DelayedEvents::describe).toList();
+                .filter(e -> delayIds == null || delayIds.isEmpty() || delayIds.contains(e.delayId()))
+                .toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("delayed_events", events.stream().map(DelayedEvents::describe).toList());
+        body.put("scheduled", events.stream().filter(e -> e.status() == DelayedEvent.Status.SCHEDULED)
+                .map(DelayedEvents::describe).toList());
+        body.put("finalised", events.stream().filter(e -> e.status() != DelayedEvent.Status.SCHEDULED)
+                .map(DelayedEvents::finalised).toList());
+        return body;
+    }
+
+    private static Map<String, Object> finalised(DelayedEvent e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("delayed_event", describe(e));
+        body.put("outcome", e.status() == DelayedEvent.Status.SENT ? "send" : "cancel");
+        body.put("reason", e.finalisedBy() == null ? DelayedEvent.BY_ACTION : e.finalisedBy());
+        if (e.error() != null) body.put("error", Json.MAPPER.readTree(e.error()));
+        if (e.eventId() != null) body.put("event_id", e.eventId());
+        if (e.finalisedTs() != null) body.put("origin_server_ts", e.finalisedTs());
+        return body;
     }
 
     Map<String, Object> get(Requester requester, String delayId) {
@@ -173,7 +197,8 @@ public class DelayedEvents {
             db.write(() -> {
                 DelayedEvent e = store.find(delayId).orElse(null);
                 if (e == null || e.status() != DelayedEvent.Status.SCHEDULED) return;
-                if (!store.finalise(delayId, DelayedEvent.Status.SENT, System.currentTimeMillis(), null, null)) return;
+                String by = byTimer ? DelayedEvent.BY_DELAY : DelayedEvent.BY_ACTION;
+                if (!store.finalise(delayId, DelayedEvent.Status.SENT, by, System.currentTimeMillis(), null)) return;
                 Requester owner = new Requester(e.userId(), e.deviceId(), e.tenantId(), false, null);
                 String eventId = e.stateKey() == null
                         ? rooms.send(owner, e.roomId(), e.type(), "org.matrix.msc4140." + delayId, e.content())
@@ -183,7 +208,8 @@ public class DelayedEvents {
         } catch (MatrixException refused) {
             if (!byTimer) throw refused;
             String error = Json.write(Json.MAPPER.valueToTree(refused.body()));
-            db.write(() -> store.finalise(delayId, DelayedEvent.Status.FAILED, System.currentTimeMillis(), null, error));
+            db.write(() -> store.finalise(delayId, DelayedEvent.Status.FAILED, DelayedEvent.BY_ERROR,
+                    System.currentTimeMillis(), error));
             log.info("Delayed event {} was not sent: {}", delayId, refused.errCode());
         }
     }

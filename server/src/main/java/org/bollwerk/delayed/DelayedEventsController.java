@@ -97,8 +97,9 @@ class DelayedEventsController {
     @GetMapping(UNSTABLE + "/delayed_events")
     Map<String, Object> list(Requester requester, @RequestParam(required = false) String status,
                              @RequestParam(name = "room_id", required = false) String roomId,
-                             @RequestParam(required = false) String type) {
-        return Map.of("delayed_events", delayed.list(requester, status, roomId, type));
+                             @RequestParam(required = false) String type,
+                             @RequestParam(name = "delay_id", required = false) java.util.List<String> delayIds) {
+        return delayed.list(requester, status, roomId, type, delayIds);
     }
 
     @GetMapping(UNSTABLE + "/delayed_events/{delayId}")

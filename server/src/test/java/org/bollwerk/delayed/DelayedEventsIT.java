@@ -43,7 +43,7 @@ class DelayedEventsIT extends ClientApiTestBase {
         String roomId = createRoom(alice, Map.of("preset", "private_chat"));
         String delayId = scheduleMessage(alice, roomId, "I left the call", 1500);
 
-        JsonNode scheduled = ok(http.get(MSC + "?status=scheduled", alice.token())).get("delayed_events");
+        JsonNode scheduled = ok(http.get(MSC + "?status=scheduled", alice.token())).get("scheduled");
         assertThat(scheduled).hasSize(1);
         assertThat(scheduled.get(0).get("delay_id").asString()).isEqualTo(delayId);
         assertThat(scheduled.get(0).get("room_id").asString()).isEqualTo(roomId);
@@ -56,7 +56,12 @@ class DelayedEventsIT extends ClientApiTestBase {
         assertThat(sent.get("event_id").asString()).startsWith("$");
         assertThat(sent.has("origin_server_ts")).isTrue();
         assertThat(ok(http.get(MSC + "?status=scheduled", alice.token())).get("delayed_events")).isEmpty();
-        assertThat(ok(http.get(MSC + "?status=finalised", alice.token())).get("delayed_events")).hasSize(1);
+        JsonNode finalised = ok(http.get(MSC + "?status=finalised", alice.token()));
+        assertThat(finalised.get("delayed_events")).hasSize(1);
+        // The shape matrix-js-sdk reads: finalised entries with outcome and reason.
+        assertThat(finalised.get("finalised").get(0).get("outcome").asString()).isEqualTo("send");
+        assertThat(finalised.get("finalised").get(0).get("reason").asString()).isEqualTo("delay");
+        assertThat(finalised.get("finalised").get(0).get("delayed_event").get("delay_id").asString()).isEqualTo(delayId);
         // Repeating an action that already happened succeeds; one that contradicts it answers 409.
         ok(action(delayId, "send"));
         refused(action(delayId, "cancel"), 409, "M_UNKNOWN");
@@ -74,6 +79,10 @@ class DelayedEventsIT extends ClientApiTestBase {
         refused(action(delayId, "send"), 409, "M_UNKNOWN");
         refused(action(delayId, "restart"), 409, "M_UNKNOWN");
         assertThat(delayed(alice, delayId).has("event_id")).isFalse();
+        JsonNode listed = ok(http.get(MSC + "?delay_id=" + delayId, alice.token()));
+        assertThat(listed.get("scheduled")).isEmpty();
+        assertThat(listed.get("finalised").get(0).get("outcome").asString()).isEqualTo("cancel");
+        assertThat(listed.get("finalised").get(0).get("reason").asString()).isEqualTo("action");
     }
 
     @Test
@@ -130,6 +139,9 @@ class DelayedEventsIT extends ClientApiTestBase {
         ok(post(bob, room(roomId) + "/leave", Map.of()));
         await("the failure", () -> delayed(bob, delayId).has("error"));
         assertThat(delayed(bob, delayId).get("error").get("errcode").asString()).isEqualTo("M_FORBIDDEN");
+        JsonNode failed = ok(http.get(MSC + "?status=finalised", bob.token())).get("finalised").get(0);
+        assertThat(failed.get("outcome").asString()).isEqualTo("cancel");
+        assertThat(failed.get("reason").asString()).isEqualTo("error");
         assertThat(messageBodies(alice, roomId)).doesNotContain("from beyond");
     }
 
