@@ -41,8 +41,11 @@ public class DelayedEvents {
     private final RoomService rooms;
     private final RoomReader reader;
     private final DelayedEventsProperties props;
+    private final int maxEventBytes;
 
-    DelayedEvents(Db db, DelayedEventStore store, RoomService rooms, RoomReader reader, DelayedEventsProperties props) {
+    DelayedEvents(Db db, DelayedEventStore store, RoomService rooms, RoomReader reader, DelayedEventsProperties props,
+                  org.bollwerk.config.BollwerkProperties server) {
+        this.maxEventBytes = server.limits().maxEventBytes();
         this.db = db;
         this.store = store;
         this.rooms = rooms;
@@ -66,6 +69,12 @@ public class DelayedEvents {
             // stable max_delay beside it.
             throw new MatrixException(ErrCode.M_UNKNOWN, 400, "The requested delay exceeds the allowed maximum.",
                     Map.of(UNSTABLE_ERRCODE, "M_MAX_DELAY_EXCEEDED", UNSTABLE_MAX_DELAY, max, "max_delay", max));
+        }
+        // Content that could never be sent is refused now, not stored for later (the event's other fields add
+        // a little, so the room checks the whole event again when it is sent).
+        org.bollwerk.matrix.json.CanonicalJson.validateEventContent(content);
+        if (Json.write(content).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxEventBytes) {
+            throw new MatrixException(ErrCode.M_TOO_LARGE, "Event is larger than " + maxEventBytes + " bytes");
         }
         if (txnId != null) {
             var earlier = store.delayIdForTxn(requester.userId(), requester.deviceId(), txnId);

@@ -5,5 +5,5 @@
  * Public API: {@link org.bollwerk.delayed.DelayedEvents}.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Delayed events", allowedDependencies = {
-        "account", "keys", "ratelimit", "room", "storage", "web"})
+        "account", "config", "keys", "ratelimit", "room", "storage", "web"})
 package org.bollwerk.delayed;

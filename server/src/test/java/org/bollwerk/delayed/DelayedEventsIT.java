@@ -159,6 +159,8 @@ class DelayedEventsIT extends ClientApiTestBase {
                 alice.token(), Map.of("body", "x")), 400, "M_INVALID_PARAM");
         refused(http.send("PUT", V3 + room(roomId) + "/send/m.room.message/t3?org.matrix.msc4140.delay=1000",
                 eve.token(), Map.of("body", "x")), 403, "M_FORBIDDEN");
+        refused(http.send("PUT", V3 + room(roomId) + "/send/m.room.message/t4?org.matrix.msc4140.delay=1000",
+                alice.token(), Map.of("body", "x".repeat(70_000))), 413, "M_TOO_LARGE");
         refused(action("no-such-delay", "send"), 404, "M_NOT_FOUND");
         refused(action("no-such-delay", "explode"), 400, "M_INVALID_PARAM");
         // Someone else's delayed event is not shown to another user.
