@@ -72,7 +72,7 @@ class RoomEventSearch {
         SearchCursor next = null;
         int count = 0;
         if (!scopes.isEmpty()) {
-            count = store.count(scopes, terms.size(), fields, COUNT_CAP);
+            count = store.count(scopes, fields, COUNT_CAP);
             next = query.byRank() ? byRank(requester, query, terms, scopes, fields, limit, page)
                     : byRecency(requester, query, terms, scopes, fields, limit, page);
         }
@@ -101,7 +101,8 @@ class RoomEventSearch {
             } catch (RuntimeException shredded) {
                 return;  // nothing of that tenant can be read any more
             }
-            scopes.add(new SearchIndexStore.TenantScope(rooms, terms.stream().map(h::hash).toList()));
+            scopes.add(new SearchIndexStore.TenantScope(rooms.stream().map(SearchIndexStore::roomRef).toList(),
+                    terms.stream().map(h::hash).toList()));
         });
         return scopes;
     }
@@ -111,7 +112,7 @@ class RoomEventSearch {
         long before = query.cursor().value();
         int batch = Math.max(20, limit * 2);
         for (int round = 0; round < RECENT_ROUNDS; round++) {
-            List<SearchIndexStore.Candidate> candidates = store.candidates(scopes, terms.size(), fields, before, batch);
+            List<SearchIndexStore.Candidate> candidates = store.candidates(scopes, fields, before, batch);
             if (candidates.isEmpty()) return null;
             for (Hit hit : accepted(requester, query, terms, candidates)) {
                 if (page.size() == limit) return new SearchCursor(false, page.get(limit - 1).event().streamOrdering());
@@ -127,7 +128,7 @@ class RoomEventSearch {
     private SearchCursor byRank(Requester requester, SearchQuery query, Set<String> terms,
                                 List<SearchIndexStore.TenantScope> scopes, List<Integer> fields, int limit, List<Hit> page) {
         List<Hit> all = accepted(requester, query, terms,
-                store.candidates(scopes, terms.size(), fields, Long.MAX_VALUE, RANK_WINDOW));
+                store.candidates(scopes, fields, Long.MAX_VALUE, RANK_WINDOW));
         all.sort(Comparator.comparingDouble(Hit::rank).reversed()
                 .thenComparing(Comparator.comparingLong((Hit h) -> h.event().streamOrdering()).reversed()));
         int offset = (int) Math.min(query.cursor().value(), all.size());
@@ -148,7 +149,7 @@ class RoomEventSearch {
         Map<Long, Double> ranks = new LinkedHashMap<>();
         for (SearchIndexStore.Candidate c : candidates) {
             StoredEvent e = events.get(c.streamOrdering());
-            if (e == null || !e.roomId().equals(c.roomId())) continue;
+            if (e == null || SearchIndexStore.roomRef(e.roomId()) != c.roomRef()) continue;
             SearchField field = SearchField.of(e);
             if (field == null || !query.fields().contains(field)) continue;
             if (!query.filter().matches(e.roomId(), e.type(), e.sender(), e.content().path("url").isString())) continue;

@@ -3,9 +3,14 @@ package org.bollwerk.search;
 import org.bollwerk.storage.Db;
 import org.springframework.stereotype.Repository;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /** SQL for {@code search_tokens} and {@code search_index_position}, which this feature owns. */
@@ -20,15 +25,25 @@ class SearchIndexStore {
     }
 
     /** One word of one event's field, the word as its keyed hash. */
-    record Token(long hash, long streamOrdering, int field, String roomId) {
+    record Token(long hash, long streamOrdering, int field, long roomRef) {
     }
 
     /** An event that matched every query word. */
-    record Candidate(long streamOrdering, String roomId) {
+    record Candidate(long streamOrdering, long roomRef) {
     }
 
     /** The rooms of one tenant to search, with the query words hashed under that tenant's search key. */
-    record TenantScope(List<String> roomIds, List<Long> hashes) {
+    record TenantScope(List<Long> roomRefs, List<Long> hashes) {
+    }
+
+    /** How a room appears in the index: 64 bits of SHA-256 of its ID (8 bytes a row instead of ~40). */
+    static long roomRef(String roomId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(roomId.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     long position() {
@@ -50,9 +65,9 @@ class SearchIndexStore {
                 params.add(t.hash());
                 params.add(t.streamOrdering());
                 params.add(t.field());
-                params.add(t.roomId());
+                params.add(t.roomRef());
             }
-            db.sql().sql("INSERT INTO search_tokens (token_hash, stream_ordering, field, room_id) VALUES " + values
+            db.sql().sql("INSERT INTO search_tokens (token_hash, stream_ordering, field, room_ref) VALUES " + values
                     + " ON CONFLICT DO NOTHING").params(params).update();
         }
     }
@@ -65,39 +80,66 @@ class SearchIndexStore {
     }
 
     /**
-     * Events (newest first, below {@code beforeExclusive}) whose fields contain all {@code words} query words:
-     * within each scope, an event must carry {@code words} distinct hashes of that scope.
+     * Events (newest first, below {@code beforeExclusive}) whose fields contain every query word of their
+     * scope. Per scope, the rarest word's rows are walked newest first along the primary key, each checked for
+     * the other words by a key lookup, so a common word costs no more than the page it fills.
      */
-    List<Candidate> candidates(List<TenantScope> scopes, int words, Collection<Integer> fields, long beforeExclusive,
-                               int limit) {
-        List<Object> params = new ArrayList<>();
-        String sql = matching(scopes, words, fields, beforeExclusive, params) + " ORDER BY stream_ordering DESC LIMIT ?";
-        params.add(limit);
-        return db.sql().sql(sql).params(params).query((rs, n) -> new Candidate(rs.getLong(1), rs.getString(2))).list();
+    List<Candidate> candidates(List<TenantScope> scopes, Collection<Integer> fields, long beforeExclusive, int limit) {
+        List<Candidate> all = new ArrayList<>();
+        for (TenantScope scope : scopes) {
+            List<Object> params = new ArrayList<>();
+            String sql = matching(scope, fields, beforeExclusive, params) + " ORDER BY t.stream_ordering DESC LIMIT ?";
+            params.add(limit);
+            all.addAll(db.sql().sql(sql).params(params).query((rs, n) -> new Candidate(rs.getLong(1), rs.getLong(2))).list());
+        }
+        if (scopes.size() > 1) all.sort(Comparator.comparingLong(Candidate::streamOrdering).reversed());
+        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
     }
 
     /** How many events match, counting at most {@code cap} (the spec's count is approximate). */
-    int count(List<TenantScope> scopes, int words, Collection<Integer> fields, int cap) {
-        List<Object> params = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM (" + matching(scopes, words, fields, Long.MAX_VALUE, params) + " LIMIT ?) m";
-        params.add(cap);
-        return db.sql().sql(sql).params(params).query(Integer.class).single();
+    int count(List<TenantScope> scopes, Collection<Integer> fields, int cap) {
+        int total = 0;
+        for (TenantScope scope : scopes) {
+            List<Object> params = new ArrayList<>();
+            String sql = "SELECT COUNT(*) FROM (" + matching(scope, fields, Long.MAX_VALUE, params) + " LIMIT ?) m";
+            params.add(cap);
+            total += db.sql().sql(sql).params(params).query(Integer.class).single();
+        }
+        return Math.min(total, cap);
     }
 
-    private static String matching(List<TenantScope> scopes, int words, Collection<Integer> fields, long beforeExclusive,
-                                   List<Object> params) {
-        List<String> ors = new ArrayList<>();
-        for (TenantScope scope : scopes) {
-            ors.add("(token_hash IN (" + marks(scope.hashes().size()) + ") AND room_id IN (" + marks(scope.roomIds().size()) + "))");
-            params.addAll(scope.hashes());
-            params.addAll(scope.roomIds());
-        }
-        params.addAll(fields);
+    private String matching(TenantScope scope, Collection<Integer> fields, long beforeExclusive, List<Object> params) {
+        List<Long> others = new ArrayList<>(scope.hashes());
+        Long driver = rarest(scope.hashes());
+        others.remove(driver);
+        StringBuilder sql = new StringBuilder("SELECT t.stream_ordering, t.room_ref FROM search_tokens t WHERE t.token_hash = ?"
+                + " AND t.stream_ordering < ? AND t.field IN (" + marks(fields.size()) + ") AND t.room_ref IN ("
+                + marks(scope.roomRefs().size()) + ")");
+        params.add(driver);
         params.add(beforeExclusive);
-        params.add(words);
-        return "SELECT stream_ordering, room_id FROM search_tokens WHERE (" + String.join(" OR ", ors) + ")"
-                + " AND field IN (" + marks(fields.size()) + ") AND stream_ordering < ?"
-                + " GROUP BY stream_ordering, room_id HAVING COUNT(DISTINCT token_hash) = ?";
+        params.addAll(fields);
+        params.addAll(scope.roomRefs());
+        for (Long other : others) {
+            sql.append(" AND EXISTS (SELECT 1 FROM search_tokens o WHERE o.token_hash = ? AND o.stream_ordering = t.stream_ordering)");
+            params.add(other);
+        }
+        return sql.toString();
+    }
+
+    /** The word with the fewest rows (counted up to a bound, so a common word costs little to rule out). */
+    private Long rarest(List<Long> hashes) {
+        if (hashes.size() == 1) return hashes.get(0);
+        Long rarest = null;
+        int fewest = Integer.MAX_VALUE;
+        for (Long hash : hashes) {
+            int rows = db.sql().sql("SELECT COUNT(*) FROM (SELECT 1 FROM search_tokens WHERE token_hash = ? LIMIT 5000) c")
+                    .param(hash).query(Integer.class).single();
+            if (rows < fewest) {
+                fewest = rows;
+                rarest = hash;
+            }
+        }
+        return rarest;
     }
 
     private static String marks(int n) {

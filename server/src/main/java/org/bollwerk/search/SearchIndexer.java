@@ -73,6 +73,11 @@ public class SearchIndexer {
         }
     }
 
+    /** How the room appears in {@code search_tokens.room_ref} (for operators' queries and tests). */
+    public static long roomRef(String roomId) {
+        return SearchIndexStore.roomRef(roomId);
+    }
+
     /** How far the index has read the stream. */
     public long position() {
         return store.position();
@@ -94,8 +99,9 @@ public class SearchIndexer {
             if (field == null) continue;
             Optional<SearchTokenHasher.Hasher> h = hashers.computeIfAbsent(event.roomId(), this::hasherOf);
             if (h.isEmpty()) continue;
+            long roomRef = SearchIndexStore.roomRef(event.roomId());
             for (String token : SearchTokens.distinct(field.text(event))) {
-                tokens.add(new SearchIndexStore.Token(h.get().hash(token), event.streamOrdering(), field.code, event.roomId()));
+                tokens.add(new SearchIndexStore.Token(h.get().hash(token), event.streamOrdering(), field.code, roomRef));
             }
         }
         redactedIds.remove(null);
