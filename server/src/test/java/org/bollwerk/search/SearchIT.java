@@ -212,6 +212,23 @@ class SearchIT extends TenantTestBase {
         assertThat(eventIds(roomEvents(search(alice, Map.of("search_term", "password"))))).isEmpty();
     }
 
+    @Test
+    void anIndexerRunRepeatedFromAnEarlierPositionIndexesNothingTwice() {
+        String domain = newTenant(uniqueTenantId("again"));
+        TenantUser alice = newUser("alice", domain);
+        String roomId = publicRoom(alice, "Again");
+        String sent = message(alice, roomId, "repeatable indexing works");
+        indexer.catchUp();
+        long rows = db.sql().sql("SELECT COUNT(*) FROM search_tokens").query(Long.class).single();
+        long position = indexer.position();
+        // as after a crash of another node that had read further, or two nodes overlapping: start earlier again
+        db.write(() -> db.sql().sql("UPDATE search_index_position SET position = ?").param(streamOrderingOf(sent) - 1).update());
+        indexer.catchUp();
+        assertThat(db.sql().sql("SELECT COUNT(*) FROM search_tokens").query(Long.class).single()).isEqualTo(rows);
+        assertThat(indexer.position()).isGreaterThanOrEqualTo(position);
+        assertThat(eventIds(roomEvents(search(alice, Map.of("search_term", "repeatable"))))).containsExactly(sent);
+    }
+
     private long streamOrderingOf(String eventId) {
         return db.sql().sql("SELECT stream_ordering FROM events WHERE event_id = ?").param(eventId).query(Long.class).single();
     }
