@@ -123,6 +123,20 @@ class EventStore {
         return found;
     }
 
+    /** Positions of the events of all rooms in (from, to], ascending: the search indexer's feed. */
+    List<Long> streamOrderings(long fromExclusive, long toInclusive, int limit) {
+        return db.sql().sql("SELECT stream_ordering FROM events WHERE stream_ordering > ? AND stream_ordering <= ? "
+                        + "ORDER BY stream_ordering LIMIT ?")
+                .params(fromExclusive, toInclusive, limit).query(Long.class).list();
+    }
+
+    List<StoredEvent> eventsAt(Collection<Long> streamOrderings) {
+        if (streamOrderings.isEmpty()) return List.of();
+        String marks = String.join(",", java.util.Collections.nCopies(streamOrderings.size(), "?"));
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE stream_ordering IN (" + marks + ")")
+                .params(new ArrayList<>(streamOrderings)).query(this::row).list();
+    }
+
     Optional<String> eventIdForTxn(String sender, String deviceId, String txnId) {
         return db.sql().sql("SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_id = ?")
                 .params(sender, deviceId, txnId).query(String.class).optional();

@@ -243,6 +243,19 @@ public class RoomReader {
         return store.range(roomId, fromExclusive, toInclusive, limit, newestFirst);
     }
 
+    /** Positions of events of every room in (from, to], ascending: for indexing after the fact (search). */
+    public List<Long> streamOrderings(long fromExclusive, long toInclusive, int limit) {
+        return store.streamOrderings(fromExclusive, toInclusive, limit);
+    }
+
+    /**
+     * The events at these stream positions (any rooms, any order), unfiltered: never shown to a user
+     * without {@link #visible}.
+     */
+    public List<StoredEvent> eventsAt(Collection<Long> streamOrderings) {
+        return store.eventsAt(streamOrderings);
+    }
+
     public long currentPosition() {
         return notifier.current();
     }

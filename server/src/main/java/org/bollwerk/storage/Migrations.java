@@ -35,10 +35,12 @@ final class Migrations {
         return switch (dialect) {
             case SQLITE -> Map.of(
                     "bytes", "BLOB",
-                    "generated_id", "INTEGER PRIMARY KEY AUTOINCREMENT");
+                    "generated_id", "INTEGER PRIMARY KEY AUTOINCREMENT",
+                    "without_rowid", "WITHOUT ROWID");
             case POSTGRESQL -> Map.of(
                     "bytes", "BYTEA",
-                    "generated_id", "BIGSERIAL PRIMARY KEY");
+                    "generated_id", "BIGSERIAL PRIMARY KEY",
+                    "without_rowid", "");
         };
     }
 }

@@ -33,6 +33,8 @@ class EncryptionAtRestIT extends ClientApiTestBase {
     Environment environment;
     @Autowired
     Db db;
+    @Autowired
+    org.bollwerk.search.SearchIndexer searchIndexer;
 
     @Test
     void messagesFilesAccountDataAndDeviceNamesLeaveNoPlaintextInTheDataDirectory() throws Exception {
@@ -65,6 +67,13 @@ class EncryptionAtRestIT extends ClientApiTestBase {
         assertThat(messageBodies(alice, roomId)).hasSize(20).allMatch(body -> body.startsWith(marker));
         assertThat(ok(get(alice, "/devices")).toString()).contains(marker + "-device");
 
+        // the search index has the messages' words, but only as keyed hashes: no word, and not an unkeyed hash
+        searchIndexer.catchUp();
+        assertThat(ok(post(alice, "/search", Map.of("search_categories", Map.of("room_events",
+                Map.of("search_term", "message", "filter", Map.of("limit", 50))))))
+                .at("/search_categories/room_events/results")).hasSize(20);
+        assertSearchIndexHoldsNoWords(roomId, List.of("message", "plaintext", "marker", "topic", "name"));
+
         byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
         Path dataDir = Path.of(environment.getRequiredProperty("bollwerk.data-dir"));
         List<String> leaks = new ArrayList<>();
@@ -89,6 +98,20 @@ class EncryptionAtRestIT extends ClientApiTestBase {
         List<String> accountData = db.sql().sql("SELECT content FROM account_data WHERE user_id = ?").param(alice.userId())
                 .query(String.class).list();
         assertThat(accountData).isNotEmpty().allMatch(content -> !content.contains(marker) && content.startsWith("enc1:"));
+    }
+
+    private void assertSearchIndexHoldsNoWords(String roomId, List<String> words) throws Exception {
+        List<Long> hashes = db.sql().sql("SELECT token_hash FROM search_tokens WHERE room_ref = ?").param(org.bollwerk.search.SearchIndexer.roomRef(roomId))
+                .query(Long.class).list();
+        assertThat(hashes).as("index rows of the room").hasSizeGreaterThan(20);
+        List<String> columns = db.sql().sql("SELECT CAST(token_hash AS TEXT) || ' ' || CAST(field AS TEXT) FROM search_tokens "
+                + "WHERE room_ref = ?").param(org.bollwerk.search.SearchIndexer.roomRef(roomId)).query(String.class).list();
+        for (String word : words) {
+            assertThat(columns).noneMatch(c -> c.toLowerCase().contains(word));
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(word.getBytes(StandardCharsets.UTF_8));
+            long unkeyed = java.nio.ByteBuffer.wrap(sha).getLong();
+            assertThat(hashes).as("unkeyed hash of " + word).doesNotContain(unkeyed);
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
