@@ -23,10 +23,12 @@ public class AccountService {
     private final ApplicationEventPublisher events;
 
     private final org.bollwerk.tenant.TenantGroups groups;
+    private final LoginTokens loginTokens;
 
     AccountService(Db db, AccountStore store, PasswordHasher hasher, TenantService tenants,
-                   org.bollwerk.tenant.TenantGroups groups, ApplicationEventPublisher events) {
+                   org.bollwerk.tenant.TenantGroups groups, ApplicationEventPublisher events, LoginTokens loginTokens) {
         this.groups = groups;
+        this.loginTokens = loginTokens;
         this.db = db;
         this.store = store;
         this.hasher = hasher;
@@ -104,7 +106,10 @@ public class AccountService {
         String hash = hasher.hash(newPassword);
         db.write(() -> {
             store.setPasswordHash(userId, hash);
-            if (logoutDevices) store.deleteTokensExcept(userId, keepDeviceId);
+            if (logoutDevices) {
+                store.deleteTokensExcept(userId, keepDeviceId);
+                loginTokens.revokeAll(userId);
+            }
         });
     }
 
@@ -121,6 +126,7 @@ public class AccountService {
         db.write(() -> {
             store.setFlag(userId, "deactivated", true);
             store.deleteTokensExcept(userId, null);
+            loginTokens.revokeAll(userId);
             store.setPasswordHash(userId, null);
             events.publishEvent(new AccountEvents.AccountDeactivated(userId, erase));
         });

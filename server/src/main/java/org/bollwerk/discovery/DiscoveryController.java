@@ -128,7 +128,9 @@ class DiscoveryController {
                 "m.room_versions", Map.of("default", "10", "available", Map.of("10", "stable", "11", "stable")),
                 "m.set_displayname", Map.of("enabled", true),
                 "m.set_avatar_url", Map.of("enabled", true),
-                "m.3pid_changes", Map.of("enabled", false)));
+                "m.3pid_changes", Map.of("enabled", false),
+                // POST /login/get_token is served (behind user-interactive auth)
+                "m.get_login_token", Map.of("enabled", true)));
     }
 
     /** For load balancers: answers as soon as the web layer runs, without touching the database. */
