@@ -26,7 +26,10 @@ class DiscoveryController {
     /** Unstable features clients look for before calling the routes (only ones that are served). */
     static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of(
             "uk.half-shot.msc2666.query_mutual_rooms", true,  // mutual rooms
-            "org.matrix.msc3266", true);                      // room summary
+            "org.matrix.msc3266", true,                       // room summary
+            // custom profile fields at the stable /v3 paths (js-sdk uses them only with this flag or v1.16)
+            "uk.tcpip.msc4133", true,
+            "uk.tcpip.msc4133.stable", true);
 
     private final String publicBaseUrl;
     private final String serverName;
@@ -130,7 +133,9 @@ class DiscoveryController {
                 "m.set_avatar_url", Map.of("enabled", true),
                 "m.3pid_changes", Map.of("enabled", false),
                 // POST /login/get_token is served (behind user-interactive auth)
-                "m.get_login_token", Map.of("enabled", true)));
+                "m.get_login_token", Map.of("enabled", true),
+                // custom profile fields (spec v1.16): every key the spec's grammar allows
+                "m.profile_fields", Map.of("enabled", true)));
     }
 
     /** For load balancers: answers as soon as the web layer runs, without touching the database. */

@@ -271,6 +271,7 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("ruleId", "x");
         v.put("v", "v3");
         v.put("tag", "m.favourite");
+        v.put("keyName", "org.example.job_title");
         return v;
     }
 
