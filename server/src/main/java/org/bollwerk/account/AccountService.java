@@ -121,6 +121,18 @@ public class AccountService {
         db.write(() -> store.setFlag(userId, "locked", locked));
     }
 
+    /**
+     * Suspends the account or lifts the suspension: a suspended account keeps its sessions and may read, but
+     * joining, inviting, sending and profile changes answer 403 {@code M_USER_SUSPENDED} ({@link SuspensionRules}).
+     */
+    public void setSuspended(String userId, boolean suspended) {
+        db.write(() -> store.setFlag(userId, "suspended", suspended));
+    }
+
+    public boolean isSuspended(String userId) {
+        return store.suspended(userId);
+    }
+
     /** Deactivates the account: every token is revoked at once; other features leave rooms on the event. */
     public void deactivate(String userId, boolean erase) {
         db.write(() -> {
@@ -169,6 +181,14 @@ public class AccountService {
 
     /** Resolves an access token to its requester, or throws the spec's 401 errors. */
     public Requester authenticate(String accessToken) {
+        return authenticateWithState(accessToken).requester();
+    }
+
+    /** A requester and whether the account is suspended (which decides per route, see {@link SuspensionRules}). */
+    record Authenticated(Requester requester, boolean suspended) {
+    }
+
+    Authenticated authenticateWithState(String accessToken) {
         String hash = AccessTokens.hash(accessToken);
         AccountStore.TokenOwner owner = store.tokenOwner(hash).orElseThrow(AccountService::unknownToken);
         if (owner.deactivated()) throw unknownToken();
@@ -177,7 +197,8 @@ public class AccountService {
         }
         // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).
         requireTenantAdmits(owner.tenantId(), owner.userId(), owner.admin());
-        return new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash);
+        return new Authenticated(new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash),
+                owner.suspended());
     }
 
     /**

@@ -44,9 +44,10 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
         if (cached instanceof Requester requester) return requester;
         String token = tokenOf(request);
         if (token == null) throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Missing access token");
-        Requester requester = accounts.authenticate(token);
-        request.setAttribute(ATTRIBUTE, requester);
-        return requester;
+        AccountService.Authenticated authenticated = accounts.authenticateWithState(token);
+        if (authenticated.suspended()) SuspensionRules.check(request);
+        request.setAttribute(ATTRIBUTE, authenticated.requester());
+        return authenticated.requester();
     }
 
     /** Read from the query string itself: asking for parameters could make the container parse a form body. */
