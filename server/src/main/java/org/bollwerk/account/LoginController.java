@@ -129,9 +129,4 @@ class LoginController {
         accounts.setPassword(requester.userId(), newPassword, logoutDevices, requester.deviceId());
         return Map.of();
     }
-
-    @GetMapping("/account/3pid")
-    Map<String, Object> threepids(Requester requester) {
-        return Map.of("threepids", List.of());
-    }
 }
