@@ -17,12 +17,6 @@ import java.util.Map;
 /** Server discovery, supported spec versions, capabilities and the load-balancer health check. */
 @RestController
 class DiscoveryController {
-    /**
-     * Only versions whose endpoints all exist. js-sdk switches features on by version (threads at v1.4,
-     * authenticated media at v1.11), so advertising more than works breaks clients.
-     */
-    static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
-
     /** Unstable features clients look for before calling the routes (only ones that are served). */
     static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of(
             "uk.half-shot.msc2666.query_mutual_rooms", true,  // mutual rooms
@@ -39,9 +33,11 @@ class DiscoveryController {
     private final TenantService tenants;
     private final SupportProperties support;
     private final List<Map<String, Object>> rtcFoci;
+    private final SpecVersions specVersions;
 
     DiscoveryController(BollwerkProperties props, TenantService tenants, SupportProperties support,
-                        org.bollwerk.calls.LiveKitProperties liveKit) {
+                        org.bollwerk.calls.LiveKitProperties liveKit, SpecVersions specVersions) {
+        this.specVersions = specVersions;
         this.support = support;
         this.rtcFoci = liveKit.foci();
         this.publicBaseUrl = props.publicBaseUrl();
@@ -119,9 +115,14 @@ class DiscoveryController {
         return colon > 0 ? name.substring(0, colon) : name;
     }
 
+    /**
+     * Only versions whose required endpoints are all routed ({@link SpecVersions}, ADR 0012): js-sdk switches
+     * features on by version (threads at v1.4, authenticated media at v1.11) and checks exact version strings,
+     * so advertising more than works breaks clients.
+     */
     @GetMapping("/_matrix/client/versions")
     Map<String, Object> versions() {
-        return Map.of("versions", VERSIONS, "unstable_features", UNSTABLE_FEATURES);
+        return Map.of("versions", specVersions.versions(), "unstable_features", UNSTABLE_FEATURES);
     }
 
     @GetMapping({"/_matrix/client/v3/capabilities", "/_matrix/client/r0/capabilities"})
