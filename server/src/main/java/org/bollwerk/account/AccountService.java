@@ -181,18 +181,19 @@ public class AccountService {
 
     /** Resolves an access token to its requester, or throws the spec's 401 errors. */
     public Requester authenticate(String accessToken) {
-        return authenticateWithState(accessToken).requester();
+        return authenticateWithState(accessToken, false).requester();
     }
 
     /** A requester and whether the account is suspended (which decides per route, see {@link SuspensionRules}). */
     record Authenticated(Requester requester, boolean suspended) {
     }
 
-    Authenticated authenticateWithState(String accessToken) {
+    /** As {@link #authenticate}; {@code lockedMayPass}: the route is one a locked account may still use (logout). */
+    Authenticated authenticateWithState(String accessToken, boolean lockedMayPass) {
         String hash = AccessTokens.hash(accessToken);
         AccountStore.TokenOwner owner = store.tokenOwner(hash).orElseThrow(AccountService::unknownToken);
         if (owner.deactivated()) throw unknownToken();
-        if (owner.locked()) {
+        if (owner.locked() && !lockedMayPass) {
             throw new MatrixException(ErrCode.M_USER_LOCKED, 401, "This account has been locked", Map.of("soft_logout", true));
         }
         // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).

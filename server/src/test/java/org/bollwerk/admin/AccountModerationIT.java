@@ -40,6 +40,18 @@ class AccountModerationIT extends TenantTestBase {
     }
 
     @Test
+    void aLockedAccountMayStillLogOutAsTheSpecSays() {
+        Org o = org();
+        String second = http.login(o.bob().userId(), "pw-" + o.bob().userId());
+        ok(http.send("PUT", LOCK + encode(o.bob().userId()), o.admin().token(), Map.of("locked", true)));
+        refused(http.send("POST", V3 + "/rooms/" + encode("!x:" + o.domain()) + "/leave", o.bob().token(), Map.of()), 401, "M_USER_LOCKED");
+        ok(http.send("POST", V3 + "/logout", o.bob().token(), Map.of()));
+        ok(http.send("POST", V3 + "/logout/all", second, Map.of()));
+        ok(http.send("PUT", LOCK + encode(o.bob().userId()), o.admin().token(), Map.of("locked", false)));
+        refused(http.get(V3 + "/account/whoami", second), 401, "M_UNKNOWN_TOKEN");
+    }
+
+    @Test
     void onlyAdminsWhoseRoleDominatesMayLockOrSuspend() {
         Org o = org();
         Org other = org();
