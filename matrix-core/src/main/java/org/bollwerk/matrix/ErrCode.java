@@ -36,7 +36,15 @@ public enum ErrCode {
     /** Media: the content URI was created with /create but nothing was uploaded to it yet. */
     M_NOT_YET_UPLOADED(504),
     /** Media: content was already uploaded to this content URI. */
-    M_CANNOT_OVERWRITE_MEDIA(409);
+    M_CANNOT_OVERWRITE_MEDIA(409),
+    /** Profile: storing the value would make the whole profile larger than 64 KiB. */
+    M_PROFILE_TOO_LARGE(400),
+    /** Profile: the key name is longer than 255 bytes. */
+    M_KEY_TOO_LARGE(400),
+    /** A suspended account may read but not change anything (spec v1.14). */
+    M_USER_SUSPENDED(403),
+    /** Third-party identifiers (e-mail, phone) are not allowed here: Bollwerk stores none by design. */
+    M_THREEPID_DENIED(403);
 
     private final int httpStatus;
 

@@ -23,10 +23,12 @@ public class AccountService {
     private final ApplicationEventPublisher events;
 
     private final org.bollwerk.tenant.TenantGroups groups;
+    private final LoginTokens loginTokens;
 
     AccountService(Db db, AccountStore store, PasswordHasher hasher, TenantService tenants,
-                   org.bollwerk.tenant.TenantGroups groups, ApplicationEventPublisher events) {
+                   org.bollwerk.tenant.TenantGroups groups, ApplicationEventPublisher events, LoginTokens loginTokens) {
         this.groups = groups;
+        this.loginTokens = loginTokens;
         this.db = db;
         this.store = store;
         this.hasher = hasher;
@@ -104,7 +106,10 @@ public class AccountService {
         String hash = hasher.hash(newPassword);
         db.write(() -> {
             store.setPasswordHash(userId, hash);
-            if (logoutDevices) store.deleteTokensExcept(userId, keepDeviceId);
+            if (logoutDevices) {
+                store.deleteTokensExcept(userId, keepDeviceId);
+                loginTokens.revokeAll(userId);
+            }
         });
     }
 
@@ -116,11 +121,24 @@ public class AccountService {
         db.write(() -> store.setFlag(userId, "locked", locked));
     }
 
+    /**
+     * Suspends the account or lifts the suspension: a suspended account keeps its sessions and may read, but
+     * joining, inviting, sending and profile changes answer 403 {@code M_USER_SUSPENDED} ({@link SuspensionRules}).
+     */
+    public void setSuspended(String userId, boolean suspended) {
+        db.write(() -> store.setFlag(userId, "suspended", suspended));
+    }
+
+    public boolean isSuspended(String userId) {
+        return store.suspended(userId);
+    }
+
     /** Deactivates the account: every token is revoked at once; other features leave rooms on the event. */
     public void deactivate(String userId, boolean erase) {
         db.write(() -> {
             store.setFlag(userId, "deactivated", true);
             store.deleteTokensExcept(userId, null);
+            loginTokens.revokeAll(userId);
             store.setPasswordHash(userId, null);
             events.publishEvent(new AccountEvents.AccountDeactivated(userId, erase));
         });
@@ -163,15 +181,25 @@ public class AccountService {
 
     /** Resolves an access token to its requester, or throws the spec's 401 errors. */
     public Requester authenticate(String accessToken) {
+        return authenticateWithState(accessToken, false).requester();
+    }
+
+    /** A requester and whether the account is suspended (which decides per route, see {@link SuspensionRules}). */
+    record Authenticated(Requester requester, boolean suspended) {
+    }
+
+    /** As {@link #authenticate}; {@code lockedMayPass}: the route is one a locked account may still use (logout). */
+    Authenticated authenticateWithState(String accessToken, boolean lockedMayPass) {
         String hash = AccessTokens.hash(accessToken);
         AccountStore.TokenOwner owner = store.tokenOwner(hash).orElseThrow(AccountService::unknownToken);
         if (owner.deactivated()) throw unknownToken();
-        if (owner.locked()) {
+        if (owner.locked() && !lockedMayPass) {
             throw new MatrixException(ErrCode.M_USER_LOCKED, 401, "This account has been locked", Map.of("soft_logout", true));
         }
         // Reversible, unlike a deleted device: 403 keeps the client's data (M_UNKNOWN_TOKEN would wipe it).
         requireTenantAdmits(owner.tenantId(), owner.userId(), owner.admin());
-        return new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash);
+        return new Authenticated(new Requester(owner.userId(), owner.deviceId(), owner.tenantId(), owner.admin(), hash),
+                owner.suspended());
     }
 
     /**

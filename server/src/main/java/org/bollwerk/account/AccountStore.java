@@ -106,7 +106,7 @@ class AccountStore {
     }
 
     void setFlag(String userId, String column, boolean value) {
-        if (!List.of("admin", "deactivated", "locked").contains(column)) throw new IllegalArgumentException(column);
+        if (!List.of("admin", "deactivated", "locked", "suspended").contains(column)) throw new IllegalArgumentException(column);
         db.sql().sql("UPDATE users SET " + column + " = ? WHERE user_id = ?").params(value ? 1 : 0, userId).update();
     }
 
@@ -160,16 +160,21 @@ class AccountStore {
     }
 
     record TokenOwner(String userId, String deviceId, String tenantId, boolean admin, boolean deactivated,
-                      boolean locked) {
+                      boolean locked, boolean suspended) {
     }
 
     Optional<TokenOwner> tokenOwner(String tokenHash) {
-        return db.sql().sql("SELECT t.user_id, t.device_id, u.tenant_id, u.admin, u.deactivated, u.locked "
+        return db.sql().sql("SELECT t.user_id, t.device_id, u.tenant_id, u.admin, u.deactivated, u.locked, u.suspended "
                         + "FROM access_tokens t JOIN users u ON u.user_id = t.user_id WHERE t.token_hash = ?")
                 .param(tokenHash)
                 .query((rs, n) -> new TokenOwner(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getInt(4) == 1, rs.getInt(5) == 1, rs.getInt(6) == 1))
+                        rs.getInt(4) == 1, rs.getInt(5) == 1, rs.getInt(6) == 1, rs.getInt(7) == 1))
                 .optional();
+    }
+
+    boolean suspended(String userId) {
+        return db.sql().sql("SELECT suspended FROM users WHERE user_id = ?").param(userId).query(Integer.class)
+                .optional().map(v -> v == 1).orElse(false);
     }
 
     void deleteTokensOfDevice(String userId, String deviceId) {

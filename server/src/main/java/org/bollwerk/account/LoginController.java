@@ -25,9 +25,12 @@ class LoginController {
     private final UserInteractiveAuth uia;
     private final LoginGuard guard;
     private final TenantService tenants;
+    private final LoginTokens loginTokens;
 
-    LoginController(AccountService accounts, UserInteractiveAuth uia, LoginGuard guard, TenantService tenants) {
+    LoginController(AccountService accounts, UserInteractiveAuth uia, LoginGuard guard, TenantService tenants,
+                    LoginTokens loginTokens) {
         this.accounts = accounts;
+        this.loginTokens = loginTokens;
         this.uia = uia;
         this.guard = guard;
         this.tenants = tenants;
@@ -35,13 +38,15 @@ class LoginController {
 
     @GetMapping("/login")
     Map<String, Object> flows() {
-        return Map.of("flows", List.of(Map.of("type", "m.login.password")));
+        return Map.of("flows", List.of(Map.of("type", "m.login.password"),
+                Map.of("type", "m.login.token", "get_login_token", true)));
     }
 
     @PostMapping("/login")
     Map<String, Object> login(@RequestBody(required = false) byte[] raw, HttpServletRequest request) {
         ObjectNode body = Json.parseObject(raw);
         String type = JsonBody.string(body, "type", true);
+        if ("m.login.token".equals(type)) return tokenLogin(body, request);
         if (!"m.login.password".equals(type)) {
             throw new MatrixException(ErrCode.M_UNKNOWN, 400, "Unknown login type " + type, Map.of());
         }
@@ -52,6 +57,21 @@ class LoginController {
         if (!accounts.checkPassword(userId, password)) {
             throw MatrixException.forbidden("Invalid username or password");
         }
+        AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),
+                JsonBody.string(body, "initial_device_display_name", false), request.getRemoteAddr());
+        return sessionBody(session);
+    }
+
+    /**
+     * {@code m.login.token}: a single-use token from {@code /login/get_token} (or, later, single sign-on). The
+     * login throttle per client address applies first, as for passwords; an unknown, used or expired token is
+     * 403 {@code M_FORBIDDEN}, as the spec says.
+     */
+    private Map<String, Object> tokenLogin(ObjectNode body, HttpServletRequest request) {
+        String token = JsonBody.string(body, "token", true);
+        guard.beforeLogin(request.getRemoteAddr(), null);
+        String userId = loginTokens.redeem(token)
+                .orElseThrow(() -> MatrixException.forbidden("Invalid or expired login token"));
         AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),
                 JsonBody.string(body, "initial_device_display_name", false), request.getRemoteAddr());
         return sessionBody(session);
@@ -108,10 +128,5 @@ class LoginController {
         boolean logoutDevices = JsonBody.bool(body, "logout_devices", true);
         accounts.setPassword(requester.userId(), newPassword, logoutDevices, requester.deviceId());
         return Map.of();
-    }
-
-    @GetMapping("/account/3pid")
-    Map<String, Object> threepids(Requester requester) {
-        return Map.of("threepids", List.of());
     }
 }

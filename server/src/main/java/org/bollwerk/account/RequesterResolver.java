@@ -44,9 +44,17 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
         if (cached instanceof Requester requester) return requester;
         String token = tokenOf(request);
         if (token == null) throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Missing access token");
-        Requester requester = accounts.authenticate(token);
-        request.setAttribute(ATTRIBUTE, requester);
-        return requester;
+        AccountService.Authenticated authenticated = accounts.authenticateWithState(token, isLogout(request));
+        if (authenticated.suspended()) SuspensionRules.check(request);
+        request.setAttribute(ATTRIBUTE, authenticated.requester());
+        return authenticated.requester();
+    }
+
+    /** The spec lets locked accounts use {@code /logout} and {@code /logout/all} (and nothing else). */
+    static boolean isLogout(HttpServletRequest request) {
+        Object matched = request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return "POST".equals(request.getMethod()) && matched instanceof String pattern
+                && (pattern.endsWith("/logout") || pattern.endsWith("/logout/all")) && pattern.startsWith("/_matrix/client/");
     }
 
     /** Read from the query string itself: asking for parameters could make the container parse a form body. */

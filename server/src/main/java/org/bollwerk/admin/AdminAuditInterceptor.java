@@ -41,7 +41,8 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(this).addPathPatterns("/_synapse/admin/**", "/_bollwerk/admin/**")
+        registry.addInterceptor(this).addPathPatterns("/_synapse/admin/**", "/_bollwerk/admin/**",
+                        "/_matrix/client/v1/admin/lock/**", "/_matrix/client/v1/admin/suspend/**")
                 .excludePathPatterns("/_synapse/admin/v1/server_version");
     }
 

@@ -6,7 +6,9 @@ import org.bollwerk.report.ContentReport;
 import org.bollwerk.report.ContentReports;
 import org.bollwerk.tenant.TenantRoles;
 import org.bollwerk.tenant.TenantService;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -48,6 +50,25 @@ class ReportAdminController {
         return response;
     }
 
+    /** Marks a report of the tenant handled (who and when are kept and shown). */
+    @PostMapping("/{tenantId}/reports/{reportId}/resolve")
+    Map<String, Object> resolve(Requester requester, @PathVariable String tenantId, @PathVariable String reportId) {
+        access.require(requester, TenantRoles.REPORTS_READ, tenantId);
+        ContentReport report = reports.report(reportId).filter(r -> r.tenantId().equals(tenantId))
+                .orElseThrow(() -> MatrixException.notFound("Report not found"));
+        reports.resolve(report.reportId(), requester.userId());
+        return Map.of();
+    }
+
+    @DeleteMapping("/{tenantId}/reports/{reportId}")
+    Map<String, Object> delete(Requester requester, @PathVariable String tenantId, @PathVariable String reportId) {
+        access.require(requester, TenantRoles.REPORTS_READ, tenantId);
+        ContentReport report = reports.report(reportId).filter(r -> r.tenantId().equals(tenantId))
+                .orElseThrow(() -> MatrixException.notFound("Report not found"));
+        reports.delete(report.reportId());
+        return Map.of();
+    }
+
     private static int number(String text, int fallback, String name) {
         if (text == null) return fallback;
         try {
@@ -70,6 +91,10 @@ class ReportAdminController {
         if (r.targetUserId() != null) json.put("user_id", r.targetUserId());
         if (r.reason() != null) json.put("reason", r.reason());
         if (r.score() != null) json.put("score", r.score());
+        if (r.resolved()) {
+            json.put("resolved_ts", r.resolvedTs());
+            json.put("resolved_by", r.resolvedBy());
+        }
         return json;
     }
 }

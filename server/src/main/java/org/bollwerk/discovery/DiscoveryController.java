@@ -17,17 +17,14 @@ import java.util.Map;
 /** Server discovery, supported spec versions, capabilities and the load-balancer health check. */
 @RestController
 class DiscoveryController {
-    /**
-     * Only versions whose endpoints all exist. js-sdk switches features on by version (threads at v1.4,
-     * authenticated media at v1.11), so advertising more than works breaks clients.
-     */
-    static final List<String> VERSIONS = List.of("v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.11");
-
     /** Unstable features clients look for before calling the routes (only ones that are served). */
     static final Map<String, Boolean> UNSTABLE_FEATURES = Map.of(
             "uk.half-shot.msc2666.query_mutual_rooms", true,  // mutual rooms
             "org.matrix.msc3266", true,                       // room summary
-            "org.matrix.msc4140", true);                      // delayed events (Element Call)
+            "org.matrix.msc4140", true,                       // delayed events (Element Call)
+            // custom profile fields at the stable /v3 paths (js-sdk uses them only with this flag or v1.16)
+            "uk.tcpip.msc4133", true,
+            "uk.tcpip.msc4133.stable", true);
 
     private final String publicBaseUrl;
     private final String serverName;
@@ -37,9 +34,11 @@ class DiscoveryController {
     private final TenantService tenants;
     private final SupportProperties support;
     private final List<Map<String, Object>> rtcFoci;
+    private final SpecVersions specVersions;
 
     DiscoveryController(BollwerkProperties props, TenantService tenants, SupportProperties support,
-                        org.bollwerk.calls.LiveKitProperties liveKit) {
+                        org.bollwerk.calls.LiveKitProperties liveKit, SpecVersions specVersions) {
+        this.specVersions = specVersions;
         this.support = support;
         this.rtcFoci = liveKit.foci();
         this.publicBaseUrl = props.publicBaseUrl();
@@ -117,9 +116,14 @@ class DiscoveryController {
         return colon > 0 ? name.substring(0, colon) : name;
     }
 
+    /**
+     * Only versions whose required endpoints are all routed ({@link SpecVersions}, ADR 0012): js-sdk switches
+     * features on by version (threads at v1.4, authenticated media at v1.11) and checks exact version strings,
+     * so advertising more than works breaks clients.
+     */
     @GetMapping("/_matrix/client/versions")
     Map<String, Object> versions() {
-        return Map.of("versions", VERSIONS, "unstable_features", UNSTABLE_FEATURES);
+        return Map.of("versions", specVersions.versions(), "unstable_features", UNSTABLE_FEATURES);
     }
 
     @GetMapping({"/_matrix/client/v3/capabilities", "/_matrix/client/r0/capabilities"})
@@ -129,7 +133,11 @@ class DiscoveryController {
                 "m.room_versions", Map.of("default", "10", "available", Map.of("10", "stable", "11", "stable")),
                 "m.set_displayname", Map.of("enabled", true),
                 "m.set_avatar_url", Map.of("enabled", true),
-                "m.3pid_changes", Map.of("enabled", false)));
+                "m.3pid_changes", Map.of("enabled", false),
+                // POST /login/get_token is served (behind user-interactive auth)
+                "m.get_login_token", Map.of("enabled", true),
+                // custom profile fields (spec v1.16): every key the spec's grammar allows
+                "m.profile_fields", Map.of("enabled", true)));
     }
 
     /** For load balancers: answers as soon as the web layer runs, without touching the database. */

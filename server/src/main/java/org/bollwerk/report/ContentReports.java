@@ -76,6 +76,46 @@ public class ContentReports {
         return store.list(tenantId, offset, limit);
     }
 
+    /**
+     * Which reports to list: of the tenants named ({@code null}: all), optionally only one kind, room, reporter
+     * or reported user (the sender of a reported event), only open ones, newest or oldest first.
+     */
+    public record Query(List<String> tenantIds, String kind, String roomId, String reporter, String targetUserId,
+                        boolean openOnly, boolean newestFirst) {
+    }
+
+    /** One page of a listing and how many reports match in all. */
+    public record Page(List<ContentReport> reports, long total) {
+    }
+
+    public Page search(Query query, int offset, int limit) {
+        if (query.tenantIds() != null && query.tenantIds().isEmpty()) return new Page(List.of(), 0);
+        return new Page(store.search(query, offset, limit), store.count(query));
+    }
+
+    public java.util.Optional<ContentReport> report(String reportId) {
+        return store.find(reportId);
+    }
+
+    /** Marks a report handled; the first resolution is kept. */
+    public void resolve(String reportId, String byUserId) {
+        store.resolve(reportId, byUserId, clock.millis());
+    }
+
+    public boolean delete(String reportId) {
+        return store.delete(reportId);
+    }
+
+    /**
+     * The reported event in the client format, for the admin who handles the report (the reporter chose to show
+     * it to them); empty when it is gone. Content of encrypted rooms stays ciphertext.
+     */
+    public java.util.Optional<tools.jackson.databind.node.ObjectNode> reportedEvent(ContentReport report) {
+        if (report.eventId() == null) return java.util.Optional.empty();
+        StoredEvent event = rooms.events(List.of(report.eventId())).get(report.eventId());
+        return java.util.Optional.ofNullable(event).map(e -> org.bollwerk.room.ClientEvents.format(e, null, null));
+    }
+
     private static void checkReason(String reason, Integer score) {
         if (reason != null && reason.length() > MAX_REASON_LENGTH) {
             throw MatrixException.invalidParam("reason must be at most " + MAX_REASON_LENGTH + " characters");
@@ -91,6 +131,6 @@ public class ContentReports {
         rateLimit.check(reporter);
         store.insert(new ContentReport(UUID.randomUUID().toString(), reporter.tenantId(), reporter.userId(), kind,
                 roomId, eventId, targetUserId, reason == null || reason.isEmpty() ? null : reason, score,
-                clock.millis()));
+                clock.millis(), null, null));
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Rooms in common with another user (MSC2666, unstable prefix {@code uk.half-shot.msc2666}), shown by clients
- * on a user's profile. The MSC is not merged, so there is no stable path yet. All rooms come in one answer
+ * on a user's profile. Spec v1.19 made it stable at {@code /_matrix/client/v1/mutual_rooms}. All rooms come in one answer
  * (no {@code next_batch_token}); a {@code batch_token} is therefore never needed and is ignored.
  */
 @RestController
@@ -30,6 +30,18 @@ class MutualRoomsController {
         if (userId.equals(requester.userId())) {
             // As the MSC and Synapse answer: asking for rooms in common with oneself is refused.
             throw new MatrixException(ErrCode.M_UNKNOWN, 422, "You cannot request a list of shared rooms with yourself", Map.of());
+        }
+        return Map.of("joined", reader.mutualRooms(requester.userId(), userId));
+    }
+
+    /**
+     * The stable path of spec v1.19: the same answer; a missing, malformed or own user ID is 400
+     * {@code M_INVALID_PARAM} there, and an unknown user simply has no rooms in common.
+     */
+    @GetMapping("/_matrix/client/v1/mutual_rooms")
+    Map<String, Object> mutualRoomsStable(Requester requester, @RequestParam(name = "user_id", required = false) String userId) {
+        if (userId == null || !UserId.isValid(userId) || userId.equals(requester.userId())) {
+            throw MatrixException.invalidParam("The user ID provided was invalid");
         }
         return Map.of("joined", reader.mutualRooms(requester.userId(), userId));
     }

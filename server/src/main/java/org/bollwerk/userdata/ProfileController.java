@@ -6,6 +6,7 @@ import org.bollwerk.matrix.id.UserId;
 import org.bollwerk.matrix.json.Json;
 import org.bollwerk.tenant.TenantIsolation;
 import org.bollwerk.web.JsonBody;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,7 +42,42 @@ class ProfileController {
         Map<String, Object> body = new LinkedHashMap<>();
         if (profile.displayName() != null) body.put("displayname", profile.displayName());
         if (profile.avatarUrl() != null) body.put("avatar_url", profile.avatarUrl());
+        profiles.customFields(userId).forEach(body::putIfAbsent);
         return body;
+    }
+
+    /** Any profile field (spec v1.16); {@code displayname} and {@code avatar_url} have their own routes above. */
+    @GetMapping("/profile/{userId}/{keyName}")
+    Map<String, Object> field(Requester requester, @PathVariable String userId, @PathVariable String keyName) {
+        ProfileService.checkKeyName(keyName);
+        lookup(requester, userId);
+        return Map.of(keyName, profiles.customField(userId, keyName)
+                .orElseThrow(() -> MatrixException.notFound("Profile field not found")));
+    }
+
+    /** Sets a custom field; the body holds exactly that key (extra keys are ignored, as for the classic fields). */
+    @PutMapping("/profile/{userId}/{keyName}")
+    Map<String, Object> setField(Requester requester, @PathVariable String userId, @PathVariable String keyName,
+                                 @RequestBody(required = false) byte[] raw) {
+        ProfileService.checkKeyName(keyName);
+        ownOnly(requester, userId);
+        ObjectNode body = Json.parseObject(raw);
+        if (!body.has(keyName)) throw MatrixException.missingParam("Missing '" + keyName + "'");
+        profiles.setCustomField(userId, keyName, body.get(keyName));
+        return Map.of();
+    }
+
+    /** Removes a field; for {@code displayname} and {@code avatar_url} that clears them. 200 also when unset. */
+    @DeleteMapping("/profile/{userId}/{keyName}")
+    Map<String, Object> deleteField(Requester requester, @PathVariable String userId, @PathVariable String keyName) {
+        ProfileService.checkKeyName(keyName);
+        ownOnly(requester, userId);
+        switch (keyName) {
+            case ProfileService.DISPLAYNAME -> profiles.setDisplayName(userId, null);
+            case ProfileService.AVATAR_URL -> profiles.setAvatarUrl(userId, null);
+            default -> profiles.deleteCustomField(userId, keyName);
+        }
+        return Map.of();
     }
 
     @GetMapping("/profile/{userId}/displayname")

@@ -42,6 +42,21 @@ class MutualRoomsAndSummaryIT extends TenantTestBase {
     }
 
     @Test
+    void theStablePathOfV1_19AnswersAlikeAndRefusesBadOrOwnUserIdsAsInvalid() {
+        String domain = newTenant(uniqueTenantId("mus"));
+        TenantUser alice = newUser("alice", domain);
+        TenantUser bob = newUser("bob", domain);
+        String shared = room(alice, Map.of("preset", "public_chat"));
+        join(bob, shared);
+        String stable = "/_matrix/client/v1/mutual_rooms?user_id=";
+        assertThat(ok(http.get(stable + encode(bob.userId()), alice.token())).get("joined").get(0).asString()).isEqualTo(shared);
+        assertThat(ok(http.get(stable + encode("@nobody:" + domain), alice.token())).get("joined")).isEmpty();
+        refused(http.get(stable + encode(alice.userId()), alice.token()), 400, "M_INVALID_PARAM");
+        refused(http.get(stable + "not-a-user", alice.token()), 400, "M_INVALID_PARAM");
+        refused(http.get(stable.replace("?user_id=", ""), alice.token()), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
     void anotherOrganisationsUserSharesNoRoomsUnlessTheOrganisationsArePartners() {
         String tenantA = uniqueTenantId("ma");
         String tenantB = uniqueTenantId("mb");

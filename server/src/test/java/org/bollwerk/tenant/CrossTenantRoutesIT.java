@@ -273,6 +273,7 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("tag", "m.favourite");
         v.put("delayId", "no-such-delay");
         v.put("action", "cancel");
+        v.put("keyName", "org.example.job_title");
         return v;
     }
 

@@ -89,6 +89,8 @@ class TenantIsolationArchitectureTest {
             Map.entry("ephemeral.EphemeralController.typing", "the requester's own typing state, joined rooms only"),
             Map.entry("userdata.ProfileController.setDisplayName", "the requester's own profile only"),
             Map.entry("userdata.ProfileController.setAvatarUrl", "the requester's own profile only"),
+            Map.entry("userdata.ProfileController.setField", "the requester's own profile only"),
+            Map.entry("userdata.ProfileController.deleteField", "the requester's own profile only"),
             Map.entry("userdata.PresenceController.put", "the requester's own presence only"),
             Map.entry("userdata.AccountDataController.get", "the requester's own account data only"),
             Map.entry("userdata.AccountDataController.put", "the requester's own account data only"),
