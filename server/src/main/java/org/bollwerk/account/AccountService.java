@@ -113,7 +113,10 @@ public class AccountService {
     }
 
     public void setLocked(String userId, boolean locked) {
-        db.write(() -> store.setFlag(userId, "locked", locked));
+        db.write(() -> {
+            store.setFlag(userId, "locked", locked);
+            if (locked) events.publishEvent(new AccountEvents.AccountLocked(userId));
+        });
     }
 
     /** Deactivates the account: every token is revoked at once; other features leave rooms on the event. */

@@ -239,6 +239,11 @@ public class RoomReader {
         return store.range(roomId, fromExclusive, toInclusive, limit, newestFirst);
     }
 
+    /** Events of every room in (from, to], oldest first, at most {@code limit} (for after-commit processing). */
+    public List<StoredEvent> eventsAfter(long fromExclusive, long toInclusive, int limit) {
+        return store.allRooms(fromExclusive, toInclusive, limit);
+    }
+
     public long currentPosition() {
         return notifier.current();
     }

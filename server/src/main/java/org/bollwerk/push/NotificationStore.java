@@ -1,0 +1,101 @@
+package org.bollwerk.push;
+
+import org.bollwerk.matrix.json.Json;
+import org.bollwerk.storage.Db;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.node.ArrayNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** SQL for push_notifications and push_cursor, which this feature owns. */
+@Repository
+class NotificationStore {
+    static final String MAIN = "main";
+    private final Db db;
+
+    NotificationStore(Db db) {
+        this.db = db;
+    }
+
+    record Notification(String userId, String roomId, String eventId, long eventPosition, String threadId,
+                        boolean highlight, ArrayNode actions, long ts) {
+    }
+
+    /** Inserts rows evaluated at {@code streamOrdering}; a row evaluated again (after a crash) stays once. */
+    void insert(Collection<Notification> rows, long streamOrdering) {
+        for (Notification n : rows) {
+            db.sql().sql("""
+                            INSERT INTO push_notifications (user_id, room_id, event_id, event_position, thread_id,
+                                highlight, actions, ts, stream_ordering) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (user_id, event_position) DO NOTHING""")
+                    .params(n.userId(), n.roomId(), n.eventId(), n.eventPosition(), n.threadId(), n.highlight() ? 1 : 0,
+                            Json.write(n.actions()), n.ts(), streamOrdering)
+                    .update();
+        }
+    }
+
+    Optional<Long> cursor() {
+        return db.sql().sql("SELECT position FROM push_cursor WHERE name = 'events'").query(Long.class).optional();
+    }
+
+    void setCursor(long position) {
+        db.sql().sql("""
+                        INSERT INTO push_cursor (name, position) VALUES ('events', ?)
+                        ON CONFLICT (name) DO UPDATE SET position = excluded.position""")
+                .param(position).update();
+    }
+
+    /** Per thread: notifications and highlights after {@code afterPosition}. */
+    Map<String, int[]> countsByThread(String userId, String roomId, long afterPosition) {
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        db.sql().sql("""
+                        SELECT thread_id, COUNT(*), SUM(highlight) FROM push_notifications
+                        WHERE user_id = ? AND room_id = ? AND event_position > ? GROUP BY thread_id""")
+                .params(userId, roomId, afterPosition)
+                .query(rs -> {
+                    counts.put(rs.getString(1), new int[]{rs.getInt(2), rs.getInt(3)});
+                });
+        return counts;
+    }
+
+    int[] countInThread(String userId, String roomId, String threadId, long afterPosition) {
+        return db.sql().sql("""
+                        SELECT COUNT(*), COALESCE(SUM(highlight), 0) FROM push_notifications
+                        WHERE user_id = ? AND room_id = ? AND thread_id = ? AND event_position > ?""")
+                .params(userId, roomId, threadId, afterPosition)
+                .query((rs, n) -> new int[]{rs.getInt(1), rs.getInt(2)}).single();
+    }
+
+    /** Rooms in which the user got notifications stored in (from, to]: their counts changed. */
+    Set<String> roomsStoredBetween(String userId, long fromExclusive, long toInclusive) {
+        return new HashSet<>(db.sql().sql("""
+                        SELECT DISTINCT room_id FROM push_notifications
+                        WHERE user_id = ? AND stream_ordering > ? AND stream_ordering <= ?""")
+                .params(userId, fromExclusive, toInclusive).query(String.class).list());
+    }
+
+    /** Rooms the user has any notification in (for the badge count across rooms). */
+    List<String> roomsWithNotifications(String userId) {
+        return db.sql().sql("SELECT DISTINCT room_id FROM push_notifications WHERE user_id = ?")
+                .param(userId).query(String.class).list();
+    }
+
+    /** The user's notifications before {@code beforePosition}, newest first. */
+    List<Notification> page(String userId, long beforePosition, int limit, boolean onlyHighlight) {
+        return db.sql().sql("SELECT user_id, room_id, event_id, event_position, thread_id, highlight, actions, ts "
+                        + "FROM push_notifications WHERE user_id = ? AND event_position < ?"
+                        + (onlyHighlight ? " AND highlight = 1" : "") + " ORDER BY event_position DESC LIMIT ?")
+                .params(userId, beforePosition, limit)
+                .query((rs, n) -> new Notification(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5), rs.getInt(6) == 1,
+                        (ArrayNode) Json.MAPPER.readTree(rs.getString(7).getBytes(StandardCharsets.UTF_8)), rs.getLong(8)))
+                .list();
+    }
+}
