@@ -169,6 +169,7 @@ class PushEvaluator implements SmartLifecycle {
         events.forEach(e -> byId.put(e.eventId(), e));
         for (NotificationStore.Notification n : found) {
             for (Pushers.HttpPusher p : pushersByUser.getOrDefault(n.userId(), List.of())) {
+                if (n.ts() < p.createdAt()) continue;  // older than the pusher: the app did not ask for it
                 pushes.add(new OutboxStore.Push(0, n.userId(), p.appId(), p.pushkey(), n.roomId(), n.eventId(),
                         byId.get(n.eventId()).type(), n.highlight(), sound(n), 0, 0));
             }

@@ -69,7 +69,7 @@ class PusherStore {
                         String url = data.path("url").asString("");
                         data.remove("url");
                         return new Pushers.HttpPusher(rs.getString(1), rs.getString(2), rs.getString(3), url, data,
-                                rs.getLong(5) / 1000, rs.getString(6));
+                                rs.getLong(5), rs.getString(6));
                     }).list());
         }
         return found;

@@ -21,10 +21,13 @@ public class Pushers {
 
     /**
      * One HTTP pusher. {@code data} is the pusher's data without {@code url}, as gateways receive it;
-     * {@code pushkeyTs} is when it was set (seconds).
+     * {@code createdAt} is when it was set (ms), {@code pushkeyTs()} the same in seconds, as gateways get it.
      */
     public record HttpPusher(String userId, String appId, String pushkey, String url, ObjectNode data,
-                             long pushkeyTs, String profileTag) {
+                             long createdAt, String profileTag) {
+        public long pushkeyTs() {
+            return createdAt / 1000;
+        }
     }
 
     /** The HTTP pushers of these users. */
