@@ -105,13 +105,17 @@ class PushIT extends ClientApiTestBase {
         User carol = newUser("push-m-c");
         String roomId = privateRoomWith(alice, bob, carol);
         String key = setPusher(carol, pushkey("mention"));
-        ok(send(alice, roomId, "txn-plain-" + key, Map.of("msgtype", "m.text", "body", "morning all")));
+        String plainId = ok(send(alice, roomId, "txn-plain-" + key, Map.of("msgtype", "m.text", "body", "morning all")))
+                .get("event_id").asString();
         String mention = ok(send(alice, roomId, "txn-mention-" + key, Map.of("msgtype", "m.text", "body", "carol, look",
                 "m.mentions", Map.of("user_ids", List.of(carol.userId()))))).get("event_id").asString();
 
         await("two pushes", () -> TestPushGateway.receivedFor(key).size() == 2);
-        JsonNode plain = TestPushGateway.receivedFor(key).get(0);
-        JsonNode highlighted = TestPushGateway.receivedFor(key).get(1);
+        // Sent concurrently: they may arrive in either order.
+        JsonNode plain = TestPushGateway.receivedFor(key).stream()
+                .filter(n -> n.path("event_id").asString().equals(plainId)).findFirst().orElseThrow();
+        JsonNode highlighted = TestPushGateway.receivedFor(key).stream()
+                .filter(n -> n.path("event_id").asString().equals(mention)).findFirst().orElseThrow();
         assertThat(plain.path("prio").asString()).isEqualTo("low");
         assertThat(highlighted.path("event_id").asString()).isEqualTo(mention);
         assertThat(highlighted.path("prio").asString()).isEqualTo("high");
