@@ -98,4 +98,9 @@ class NotificationStore {
                         (ArrayNode) Json.MAPPER.readTree(rs.getString(7).getBytes(StandardCharsets.UTF_8)), rs.getLong(8)))
                 .list();
     }
+
+    /** Deletes notifications older than {@code beforeTs} (ms); they no longer count nor show in /notifications. */
+    int deleteOlderThan(long beforeTs) {
+        return db.sql().sql("DELETE FROM push_notifications WHERE ts < ?").param(beforeTs).update();
+    }
 }

@@ -3,6 +3,8 @@ package org.bollwerk.push;
 import org.bollwerk.ephemeral.ReceiptService;
 import org.bollwerk.matrix.auth.Membership;
 import org.bollwerk.room.RoomReader;
+import org.bollwerk.storage.Db;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 import java.util.HashMap;
@@ -19,9 +21,12 @@ import java.util.Set;
 public class Notifications {
     private final NotificationStore store;
     private final ReceiptService receipts;
+    static final int KEEP_DAYS = 30;
     private final RoomReader rooms;
+    private final Db db;
 
-    Notifications(NotificationStore store, ReceiptService receipts, RoomReader rooms) {
+    Notifications(NotificationStore store, ReceiptService receipts, RoomReader rooms, Db db) {
+        this.db = db;
         this.store = store;
         this.receipts = receipts;
         this.rooms = rooms;
@@ -92,6 +97,16 @@ public class Notifications {
     boolean isRead(String roomId, String userId, String threadId, long eventPosition, Map<String, Long> read) {
         long covered = Math.max(read.getOrDefault("", 0L), read.getOrDefault(threadId, 0L));
         return eventPosition <= covered;
+    }
+
+    /**
+     * Notifications are kept {@link #KEEP_DAYS} days, as other homeservers keep theirs: an unread count older
+     * than that is stale anyway, and the table would otherwise grow with every message forever.
+     */
+    @Scheduled(initialDelayString = "PT10M", fixedDelayString = "PT6H")
+    void prune() {
+        long before = System.currentTimeMillis() - java.time.Duration.ofDays(KEEP_DAYS).toMillis();
+        db.write(() -> store.deleteOlderThan(before));
     }
 
     Map<String, Long> readPositions(String roomId, String userId) {
