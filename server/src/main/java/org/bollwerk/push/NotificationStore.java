@@ -6,7 +6,6 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.node.ArrayNode;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +27,24 @@ class NotificationStore {
                         boolean highlight, ArrayNode actions, long ts) {
     }
 
-    /** Inserts rows evaluated at {@code streamOrdering}; a row evaluated again (after a crash) stays once. */
-    void insert(Collection<Notification> rows, long streamOrdering) {
-        for (Notification n : rows) {
-            db.sql().sql("""
-                            INSERT INTO push_notifications (user_id, room_id, event_id, event_position, thread_id,
-                                highlight, actions, ts, stream_ordering) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (user_id, event_position) DO NOTHING""")
-                    .params(n.userId(), n.roomId(), n.eventId(), n.eventPosition(), n.threadId(), n.highlight() ? 1 : 0,
-                            Json.write(n.actions()), n.ts(), streamOrdering)
-                    .update();
+    /**
+     * Inserts rows evaluated at {@code streamOrdering}, 100 to a statement (a message into a room of 1,000 is
+     * 999 rows, written on the single writer); a row evaluated again (after a crash) stays once.
+     */
+    void insert(List<Notification> rows, long streamOrdering) {
+        for (int from = 0; from < rows.size(); from += 100) {
+            List<Notification> chunk = rows.subList(from, Math.min(rows.size(), from + 100));
+            StringBuilder sql = new StringBuilder("INSERT INTO push_notifications (user_id, room_id, event_id, "
+                    + "event_position, thread_id, highlight, actions, ts, stream_ordering) VALUES ");
+            List<Object> params = new java.util.ArrayList<>(chunk.size() * 9);
+            for (int i = 0; i < chunk.size(); i++) {
+                Notification n = chunk.get(i);
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                params.addAll(java.util.Arrays.asList(n.userId(), n.roomId(), n.eventId(), n.eventPosition(),
+                        n.threadId(), n.highlight() ? 1 : 0, Json.write(n.actions()), n.ts(), streamOrdering));
+            }
+            sql.append(" ON CONFLICT (user_id, event_position) DO NOTHING");
+            db.sql().sql(sql.toString()).params(params).update();
         }
     }
 

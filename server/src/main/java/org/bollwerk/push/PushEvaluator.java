@@ -1,5 +1,7 @@
 package org.bollwerk.push;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.bollwerk.cluster.JobLease;
 import org.bollwerk.matrix.auth.PowerLevels;
 import org.bollwerk.matrix.id.UserId;
@@ -49,13 +51,16 @@ class PushEvaluator implements SmartLifecycle {
     private final Pushers pushers;
     private final OutboxStore outbox;
     private final PushSender sender;
+    private final Timer evaluation;
     private volatile boolean running;
     private volatile Thread thread;
     private long cursor = -1;
     private long cursorSavedAt;
 
     PushEvaluator(Db db, StreamNotifier notifier, JobLease lease, RoomReader rooms, NotificationStore store,
-                  PushRuleCache rules, Pushers pushers, OutboxStore outbox, PushSender sender) {
+                  PushRuleCache rules, Pushers pushers, OutboxStore outbox, PushSender sender, MeterRegistry meters) {
+        this.evaluation = Timer.builder("bollwerk.push.evaluation")
+                .description("evaluating one batch of new events for every receiver, reads included").register(meters);
         this.db = db;
         this.notifier = notifier;
         this.lease = lease;
@@ -108,7 +113,9 @@ class PushEvaluator implements SmartLifecycle {
         }
         List<NotificationStore.Notification> rows = new ArrayList<>();
         List<OutboxStore.Push> pushes = new ArrayList<>();
+        long started = System.nanoTime();
         evaluate(events, rows, pushes);
+        evaluation.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         long now = System.currentTimeMillis();
         if (!rows.isEmpty() || now - cursorSavedAt > 1000) {
             Set<String> users = new LinkedHashSet<>();

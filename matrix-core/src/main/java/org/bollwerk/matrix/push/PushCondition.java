@@ -80,7 +80,7 @@ sealed interface PushCondition {
             String name = context.displayName();
             if (name == null || name.isBlank()) return false;
             JsonNode body = event.path("content").path("body");
-            return body.isString() && Glob.wordMatches(Pattern.quote(name), body.asString());
+            return body.isString() && Glob.containsWord(body.asString(), name);
         }
     }
 
@@ -172,10 +172,10 @@ sealed interface PushCondition {
      * A glob ({@code *} any run, {@code ?} one character), case-insensitive, matching the whole value; for
      * {@code content.body} it matches a whole word or words inside the body (as the spec's content rules do).
      */
-    record Glob(String literal, Pattern regex) {
+    record Glob(String literal, boolean words, Pattern regex) {
         static Glob of(String glob, boolean words) {
-            if (!words && glob.indexOf('*') < 0 && glob.indexOf('?') < 0) {
-                return new Glob(glob, null);
+            if (glob.indexOf('*') < 0 && glob.indexOf('?') < 0) {
+                return new Glob(glob, words, null);  // no regex for the common case (types, user names)
             }
             StringBuilder regex = new StringBuilder();
             for (char c : glob.toCharArray()) {
@@ -184,17 +184,30 @@ sealed interface PushCondition {
                 else regex.append(Pattern.quote(String.valueOf(c)));
             }
             String body = words ? "(?<![\\p{L}\\p{N}_])" + regex + "(?![\\p{L}\\p{N}_])" : "^" + regex + "$";
-            return new Glob(null, Pattern.compile(body, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
+            return new Glob(null, words, Pattern.compile(body,
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
         }
 
         boolean matches(String value) {
-            if (literal != null) return value.equalsIgnoreCase(literal);
-            return regex.matcher(value).find();
+            if (literal == null) return regex.matcher(value).find();
+            return words ? containsWord(value, literal) : value.equalsIgnoreCase(literal);
         }
 
-        static boolean wordMatches(String quotedRegex, String body) {
-            return Pattern.compile("(?<![\\p{L}\\p{N}_])" + quotedRegex + "(?![\\p{L}\\p{N}_])",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(body).find();
+        /** Whether {@code word} occurs in {@code text}, ignoring case, not inside a longer word. */
+        static boolean containsWord(String text, String word) {
+            if (word.isEmpty()) return false;
+            for (int i = 0; i + word.length() <= text.length(); i++) {
+                if (text.regionMatches(true, i, word, 0, word.length())
+                        && (i == 0 || !wordChar(text.charAt(i - 1)))
+                        && (i + word.length() == text.length() || !wordChar(text.charAt(i + word.length())))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean wordChar(char c) {
+            return Character.isLetterOrDigit(c) || c == '_';
         }
     }
 }
