@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 /** Posts notifications to push gateways (Push Gateway API {@code /_matrix/push/v1/notify}) with timeouts. */
 @Component
 class GatewayClient {
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
     private final HttpClient http;
     private final PushProperties props;
 
@@ -49,11 +50,15 @@ class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             Set<String> rejected = new HashSet<>();
+            byte[] body;
+            try (java.io.InputStream in = response.body()) {
+                body = in.readNBytes(MAX_ANSWER_BYTES);  // the answer is tiny; never buffer a gateway's flood
+            }
             if (response.statusCode() / 100 == 2) {
                 try {
-                    JsonNode answer = Json.MAPPER.readTree(response.body());
+                    JsonNode answer = Json.MAPPER.readTree(body);
                     for (JsonNode key : answer.path("rejected")) if (key.isString()) rejected.add(key.asString());
                 } catch (RuntimeException unreadable) {
                     // A 200 without a readable body still delivered the notification.
