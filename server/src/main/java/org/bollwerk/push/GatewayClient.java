@@ -52,13 +52,13 @@ class GatewayClient {
         try {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             Set<String> rejected = new HashSet<>();
-            byte[] body;
+            byte[] answerBytes;
             try (java.io.InputStream in = response.body()) {
-                body = in.readNBytes(MAX_ANSWER_BYTES);  // the answer is tiny; never buffer a gateway's flood
+                answerBytes = in.readNBytes(MAX_ANSWER_BYTES);  // the answer is tiny; never buffer a gateway's flood
             }
             if (response.statusCode() / 100 == 2) {
                 try {
-                    JsonNode answer = Json.MAPPER.readTree(body);
+                    JsonNode answer = Json.MAPPER.readTree(answerBytes);
                     for (JsonNode key : answer.path("rejected")) if (key.isString()) rejected.add(key.asString());
                 } catch (RuntimeException unreadable) {
                     // A 200 without a readable body still delivered the notification.
