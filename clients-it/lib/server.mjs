@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_JAR = path.resolve(here, '..', '..', 'server', 'target', 'bollwerk.jar');
-const READY_TIMEOUT_MS = 60_000;
+// BOLLWERK_IT_READY_TIMEOUT_MS: more time to start on a loaded machine (default 60 s).
+const READY_TIMEOUT_MS = Number(process.env.BOLLWERK_IT_READY_TIMEOUT_MS) || 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 // These suites drive matrix-js-sdk without its crypto module; such a client cannot send into an
 // encrypted room, so their server does not encrypt new private rooms by default (E2EE has its own suite).

@@ -43,7 +43,7 @@ before(async () => {
     state.failed = true;
     throw e;
   }
-}, { timeout: 120_000 });
+}, { timeout: 240_000 });
 
 after(async () => {
   stopAll();
