@@ -19,7 +19,8 @@ CREATE TABLE push_notifications (
 );
 CREATE INDEX push_notifications_room ON push_notifications (user_id, room_id, event_position);
 CREATE INDEX push_notifications_stream ON push_notifications (user_id, stream_ordering);
--- Rows are kept 30 days (pruned by ts).
+-- A redaction removes its event's rows; rows are kept 30 days (pruned by ts).
+CREATE INDEX push_notifications_event ON push_notifications (event_id);
 CREATE INDEX push_notifications_ts ON push_notifications (ts);
 
 -- How far the evaluation of new events has come (one row, name 'events'): after a restart it continues here,

@@ -110,4 +110,11 @@ class NotificationStore {
     int deleteOlderThan(long beforeTs) {
         return db.sql().sql("DELETE FROM push_notifications WHERE ts < ?").param(beforeTs).update();
     }
+
+    /** A redacted event no longer counts nor shows in /notifications. */
+    void deleteForEvents(List<String> eventIds) {
+        for (String eventId : eventIds) {
+            db.sql().sql("DELETE FROM push_notifications WHERE event_id = ?").param(eventId).update();
+        }
+    }
 }

@@ -113,15 +113,17 @@ class PushEvaluator implements SmartLifecycle {
         }
         List<NotificationStore.Notification> rows = new ArrayList<>();
         List<OutboxStore.Push> pushes = new ArrayList<>();
+        List<String> redacted = redactedBy(events);
         long started = System.nanoTime();
         evaluate(events, rows, pushes);
         evaluation.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         long now = System.currentTimeMillis();
-        if (!rows.isEmpty() || now - cursorSavedAt > 1000) {
+        if (!rows.isEmpty() || !redacted.isEmpty() || now - cursorSavedAt > 1000) {
             Set<String> users = new LinkedHashSet<>();
             rows.forEach(r -> users.add(r.userId()));
             db.write(() -> {
                 if (!rows.isEmpty()) store.insert(rows, db.nextPosition());
+                store.deleteForEvents(redacted);
                 outbox.insert(pushes, now);
                 store.setCursor(next);
                 for (String user : users) db.wakeAfterCommit(WakeKey.user(user));
@@ -131,6 +133,18 @@ class PushEvaluator implements SmartLifecycle {
         }
         cursor = next;
         return true;
+    }
+
+    /** The events the batch's redactions remove (room version 11 names them in the content, older at the top). */
+    private static List<String> redactedBy(List<StoredEvent> events) {
+        List<String> ids = new ArrayList<>();
+        for (StoredEvent event : events) {
+            if (!"m.room.redaction".equals(event.type())) continue;
+            String target = event.content().path("redacts").asString(null);
+            if (target == null) target = event.pdu().path("redacts").asString(null);
+            if (target != null) ids.add(target);
+        }
+        return ids;
     }
 
     private record RoomView(Map<String, StoredEvent> members, PowerLevels levels) {

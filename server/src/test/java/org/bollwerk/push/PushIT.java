@@ -223,4 +223,18 @@ class PushIT extends ClientApiTestBase {
         ok(post(bob, room(roomId) + "/receipt/m.read/" + MatrixHttp.encode(root), Map.of()));
         assertThat(unread(bob, roomId).path("notification_count").asInt()).isZero();
     }
+
+    @Test
+    void aRedactedMessageNoLongerCounts() throws Exception {
+        User alice = newUser("push-red-a");
+        User bob = newUser("push-red-b");
+        String roomId = privateRoomWith(alice, bob);
+        String eventId = ok(send(alice, roomId, "oops, wrong room")).get("event_id").asString();
+        awaitCounts(bob, roomId, 1, 0);
+        ok(put(alice, room(roomId) + "/redact/" + MatrixHttp.encode(eventId) + "/redact-" + eventId.substring(1, 8),
+                Map.of()));
+        awaitCounts(bob, roomId, 0, 0);
+        assertThat(ok(get(bob, "/notifications")).path("notifications").findValuesAsString("event_id"))
+                .doesNotContain(eventId);
+    }
 }
