@@ -52,6 +52,15 @@ class NotificationStore {
         return db.sql().sql("SELECT position FROM push_cursor WHERE name = 'events'").query(Long.class).optional();
     }
 
+    /**
+     * Moves the cursor from {@code expected} to {@code position}; false when it is no longer at
+     * {@code expected} (another node took the job over meanwhile: its evaluation counts, this one must not).
+     */
+    boolean moveCursor(long expected, long position) {
+        return db.sql().sql("UPDATE push_cursor SET position = ? WHERE name = 'events' AND position = ?")
+                .params(position, expected).update() == 1;
+    }
+
     void setCursor(long position) {
         db.sql().sql("""
                         INSERT INTO push_cursor (name, position) VALUES ('events', ?)

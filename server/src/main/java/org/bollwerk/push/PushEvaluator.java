@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * Evaluates every new event for each receiving member after its commit, never on the writer thread or in the
  * sender's request. The durable record is a cursor ({@code push_cursor}): events up to it are done; the rows
  * an evaluated batch produces (notifications and pushes to send) commit together with the cursor's move, so a
- * crash neither skips an event nor pushes one twice. One node evaluates at a time (a job lease); positions
- * commit in order (ADR 0001), so no event can appear later below the cursor.
+ * crash neither skips an event nor pushes one twice. One node evaluates at a time (a job lease), and the
+ * cursor only moves from where this node last saw it, so a node that lost its lease unnoticed cannot record
+ * a batch twice. Positions commit in order (ADR 0001), so no event can appear later below the cursor.
  */
 @Component
 class PushEvaluator implements SmartLifecycle {
@@ -55,6 +56,7 @@ class PushEvaluator implements SmartLifecycle {
     private volatile boolean running;
     private volatile Thread thread;
     private long cursor = -1;
+    private long savedCursor;  // the cursor as this node last read or wrote it in the database
     private long cursorSavedAt;
 
     PushEvaluator(Db db, StreamNotifier notifier, JobLease lease, RoomReader rooms, NotificationStore store,
@@ -78,7 +80,7 @@ class PushEvaluator implements SmartLifecycle {
                 boolean ran = lease.runExclusively("push-evaluate", LEASE_TTL, this::drainForAWhile);
                 if (!ran) LockSupport.parkNanos(Duration.ofSeconds(5).toNanos());
             } catch (RuntimeException e) {
-                cursor = -1;  // read it again: the failed batch is evaluated once more
+                cursor = -1;  // read it again: the failed batch is evaluated once more (or by the node that has it)
                 log.warn("Push evaluation failed, retrying: {}", e.toString());
                 LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
             }
@@ -87,7 +89,10 @@ class PushEvaluator implements SmartLifecycle {
 
     /** Holds the lease a minute at a time, so that a quiet node does not write a lease row every poll. */
     private void drainForAWhile() {
-        if (cursor < 0) cursor = store.cursor().orElseGet(this::startHere);
+        if (cursor < 0) {
+            cursor = store.cursor().orElseGet(this::startHere);
+            savedCursor = cursor;
+        }
         long until = System.nanoTime() + HOLD_LEASE_NANOS;
         while (running && System.nanoTime() < until) {
             if (!step()) LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
@@ -125,9 +130,12 @@ class PushEvaluator implements SmartLifecycle {
                 if (!rows.isEmpty()) store.insert(rows, db.nextPosition());
                 store.deleteForEvents(redacted);
                 outbox.insert(pushes, now);
-                store.setCursor(next);
+                if (!store.moveCursor(savedCursor, next)) {
+                    throw new IllegalStateException("the push cursor moved elsewhere (another node evaluates now)");
+                }
                 for (String user : users) db.wakeAfterCommit(WakeKey.user(user));
             });
+            savedCursor = next;
             cursorSavedAt = now;
             if (!pushes.isEmpty()) sender.wake();
         }
