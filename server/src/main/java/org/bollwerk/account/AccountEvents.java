@@ -13,6 +13,10 @@ public final class AccountEvents {
     public record AccountDeactivated(String userId, boolean erase) {
     }
 
+    /** An account was locked (an admin's action): its sessions stay, but nothing should reach its devices. */
+    public record AccountLocked(String userId) {
+    }
+
     /** A device (and its keys and tokens) was removed. */
     public record DeviceDeleted(String userId, String deviceId) {
     }

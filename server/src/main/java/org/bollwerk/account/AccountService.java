@@ -118,7 +118,10 @@ public class AccountService {
     }
 
     public void setLocked(String userId, boolean locked) {
-        db.write(() -> store.setFlag(userId, "locked", locked));
+        db.write(() -> {
+            store.setFlag(userId, "locked", locked);
+            if (locked) events.publishEvent(new AccountEvents.AccountLocked(userId));
+        });
     }
 
     /**

@@ -61,6 +61,14 @@ public class ReceiptService {
         return store.latestReadPosition(roomId, userId).orElse(0L);
     }
 
+    /**
+     * The user's read positions in a room by thread: {@code ""} for the unthreaded receipt (it covers every
+     * thread), {@code "main"} or a thread root's event ID for threaded ones; the newer of public and private.
+     */
+    public java.util.Map<String, Long> readPositions(String roomId, String userId) {
+        return store.readPositionsByThread(roomId, userId);
+    }
+
     static boolean validType(String type) {
         return TYPES.contains(type);
     }

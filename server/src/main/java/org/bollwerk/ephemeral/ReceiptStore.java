@@ -48,4 +48,14 @@ class ReceiptStore {
                         + "AND receipt_type IN ('m.read', 'm.read.private') ORDER BY event_position DESC LIMIT 1")
                 .params(roomId, userId).query(Long.class).optional();
     }
+
+    java.util.Map<String, Long> readPositionsByThread(String roomId, String userId) {
+        java.util.Map<String, Long> positions = new java.util.HashMap<>();
+        db.sql().sql("SELECT thread_id, MAX(event_position) FROM receipts WHERE room_id = ? AND user_id = ? "
+                        + "AND receipt_type IN ('m.read', 'm.read.private') GROUP BY thread_id")
+                .params(roomId, userId).query(rs -> {
+                    positions.put(rs.getString(1), rs.getLong(2));
+                });
+        return positions;
+    }
 }

@@ -27,7 +27,7 @@ final class FilterParser {
         EventFilter accountData = eventFilter(json, "account_data", "", false);
         ObjectNode room = object(json, "room", "");
         if (room == null) {
-            return new SyncFilter(presence, accountData, null, null, false, null, null, null, null);
+            return new SyncFilter(presence, accountData, null, null, false, null, null, null, null, false);
         }
         String at = "room.";
         List<String> rooms = stringList(room, "rooms", at);
@@ -49,8 +49,11 @@ final class FilterParser {
                     state.lazyLoadMembers() || timeline.lazyLoadMembers(),
                     state.includeRedundantMembers() || timeline.includeRedundantMembers());
         }
+        ObjectNode timelineJson = object(room, "timeline", at);
+        boolean threadCounts = timelineJson != null
+                && bool(timelineJson, "unread_thread_notifications", at + "timeline.", false);
         return new SyncFilter(presence, accountData, rooms, notRooms, includeLeave, timeline, state, ephemeral,
-                roomAccountData);
+                roomAccountData, threadCounts);
     }
 
     /** A RoomEventFilter on its own (the {@code filter} parameter of {@code /messages}). */

@@ -150,6 +150,13 @@ class EventStore {
                 .param(roomId).query((rs, n) -> new Latest(rs.getString(1), rs.getLong(2))).optional();
     }
 
+    /** Events of every room in (from, to], oldest first. */
+    List<StoredEvent> allRooms(long fromExclusive, long toInclusive, int limit) {
+        return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE stream_ordering > ? AND stream_ordering <= ? "
+                        + "ORDER BY stream_ordering LIMIT ?")
+                .params(fromExclusive, toInclusive, limit).query(this::row).list();
+    }
+
     /** Events of a room in (from, to], newest first when {@code backwards}. */
     List<StoredEvent> range(String roomId, long fromExclusive, long toInclusive, int limit, boolean newestFirst) {
         return db.sql().sql("SELECT " + COLUMNS + " FROM events WHERE room_id = ? AND stream_ordering > ? "

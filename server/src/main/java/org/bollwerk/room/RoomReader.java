@@ -256,6 +256,11 @@ public class RoomReader {
         return store.eventsAt(streamOrderings);
     }
 
+    /** Events of every room in (from, to], oldest first, at most {@code limit} (for after-commit processing). */
+    public List<StoredEvent> eventsAfter(long fromExclusive, long toInclusive, int limit) {
+        return store.allRooms(fromExclusive, toInclusive, limit);
+    }
+
     public long currentPosition() {
         return notifier.current();
     }

@@ -32,10 +32,13 @@ record SyncResponse(
     }
 
     /** {@code summary} only when the room is new to the client or its membership changed (absent, not null). */
-    @JsonPropertyOrder({"timeline", "state", "ephemeral", "account_data", "unread_notifications", "summary"})
+    @JsonPropertyOrder({"timeline", "state", "ephemeral", "account_data", "unread_notifications",
+            "unread_thread_notifications", "summary"})
     record JoinedRoom(Timeline timeline, Events state, Events ephemeral,
                       @JsonProperty("account_data") Events accountData,
                       @JsonProperty("unread_notifications") UnreadNotifications unreadNotifications,
+                      @JsonProperty("unread_thread_notifications") @JsonInclude(JsonInclude.Include.NON_NULL)
+                      Map<String, UnreadNotifications> unreadThreadNotifications,
                       @JsonInclude(JsonInclude.Include.NON_NULL) Summary summary) {
     }
 
@@ -53,7 +56,7 @@ record SyncResponse(
     record Timeline(List<ObjectNode> events, boolean limited, @JsonProperty("prev_batch") String prevBatch) {
     }
 
-    /** Highlights are not computed (no push-rule evaluation for counts yet), so always 0. */
+    /** Counts of the push rules' notifications after the user's read receipt (module push). */
     @JsonPropertyOrder({"notification_count", "highlight_count"})
     record UnreadNotifications(@JsonProperty("notification_count") int notificationCount,
                                @JsonProperty("highlight_count") int highlightCount) {

@@ -8,6 +8,7 @@ import org.bollwerk.ephemeral.TypingService;
 import org.bollwerk.filter.EventFilter;
 import org.bollwerk.filter.SyncFilter;
 import org.bollwerk.matrix.json.Json;
+import org.bollwerk.push.Notifications;
 import org.bollwerk.room.ClientEvents;
 import org.bollwerk.room.RoomReader;
 import org.bollwerk.room.StoredEvent;
@@ -34,10 +35,12 @@ class SyncResponseBuilder {
     private final AccountDataService accountData;
     private final PresenceService presence;
     private final E2eeSync e2ee;
+    private final Notifications notifications;
     private final int defaultLimit;
 
     SyncResponseBuilder(RoomReader rooms, TypingService typing, ReceiptService receipts, AccountDataService accountData,
-                        PresenceService presence, E2eeSync e2ee, BollwerkProperties props) {
+                        PresenceService presence, E2eeSync e2ee, Notifications notifications, BollwerkProperties props) {
+        this.notifications = notifications;
         this.e2ee = e2ee;
         this.rooms = rooms;
         this.typing = typing;
@@ -60,6 +63,8 @@ class SyncResponseBuilder {
         Map<String, SyncResponse.KnockedRoom> knock = new LinkedHashMap<>();
         Set<String> presenceUsers = new LinkedHashSet<>();
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
+        // Rooms whose counts grew after their events were delivered (push rules are evaluated after the commit).
+        Set<String> countsChanged = since == null ? Set.of() : notifications.roomsChanged(user, from, upTo);
 
         List<String> roomIds = new ArrayList<>();
         for (RoomReader.RoomMembership m : rooms.memberships(user)) {
@@ -71,7 +76,8 @@ class SyncResponseBuilder {
                 case JOIN -> {
                     boolean initial = since == null || fullState || changedInWindow;
                     SyncResponse.JoinedRoom room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
-                            since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers);
+                            since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers,
+                            countsChanged.contains(roomId), m.streamOrdering());
                     if (room != null) join.put(roomId, room);
                 }
                 case INVITE -> {
@@ -139,7 +145,7 @@ class SyncResponseBuilder {
 
     private SyncResponse.JoinedRoom joinedRoom(Requester requester, String roomId, long from, long upTo, boolean initial,
                                                long sinceTyping, SyncFilter filter, List<AccountDataEntry> data,
-                                           Set<String> presenceUsers) {
+                                               Set<String> presenceUsers, boolean countsChanged, long joinedAt) {
         String user = requester.userId();
         List<ObjectNode> ephemeral = new ArrayList<>();
         List<String> typingUsers = initial ? typing.typing(roomId) : typing.typingIfChanged(roomId, sinceTyping);
@@ -155,7 +161,7 @@ class SyncResponseBuilder {
                 .filter(d -> filter.roomAccountData().matches(roomId, d.type(), user, false)).map(SyncResponseBuilder::event)
                 .toList();
         boolean anyEvents = initial || rooms.anyEvents(roomId, from, upTo);
-        if (!anyEvents && ephemeral.isEmpty() && roomAccountData.isEmpty()) return null;
+        if (!anyEvents && ephemeral.isEmpty() && roomAccountData.isEmpty() && !countsChanged) return null;
 
         EventFilter timelineFilter = filter.timeline();
         RoomReader.Page page = anyEvents
@@ -164,7 +170,16 @@ class SyncResponseBuilder {
         List<StoredEvent> state = stateFor(roomId, user, initial, from, page, filter.state());
         page.events().forEach(e -> presenceUsers.add(e.sender()));
 
-        int unread = rooms.unreadCount(roomId, user, receipts.readUpTo(roomId, user));
+        Notifications.RoomCounts counts = notifications.counts(roomId, user, joinedAt);
+        SyncResponse.UnreadNotifications unread;
+        Map<String, SyncResponse.UnreadNotifications> threadCounts = null;
+        if (filter.unreadThreadNotifications()) {
+            unread = unread(counts.main());
+            threadCounts = new LinkedHashMap<>();
+            for (var thread : counts.threads().entrySet()) threadCounts.put(thread.getKey(), unread(thread.getValue()));
+        } else {
+            unread = unread(counts.room());
+        }
         SyncResponse.Summary summary = null;
         if (initial || hasMemberChange(page.events(), state)) {
             RoomReader.Summary members = rooms.summary(roomId, user);
@@ -173,7 +188,11 @@ class SyncResponseBuilder {
         }
         return new SyncResponse.JoinedRoom(timeline(page, requester), new SyncResponse.Events(format(state, requester)),
                 new SyncResponse.Events(ephemeral), new SyncResponse.Events(roomAccountData),
-                new SyncResponse.UnreadNotifications(unread, 0), summary);
+                unread, threadCounts, summary);
+    }
+
+    private static SyncResponse.UnreadNotifications unread(Notifications.Counts counts) {
+        return new SyncResponse.UnreadNotifications(counts.notifications(), counts.highlights());
     }
 
     /** State before the timeline: full for a room new to the client, the changes otherwise. */

@@ -3,5 +3,5 @@
  * two stream positions; never reads past the committed watermark, so no late write is skipped.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Sync", allowedDependencies = {
-        "account", "config", "e2ee", "ephemeral", "filter", "room", "storage", "userdata"})
+        "account", "config", "e2ee", "ephemeral", "filter", "push", "room", "storage", "userdata"})
 package org.bollwerk.sync;

@@ -28,8 +28,11 @@ public class PushRuleService {
     private final PushRuleStore store;
     private final PushRuleSets sets;
     private final AccountDataService accountData;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    PushRuleService(Db db, PushRuleStore store, PushRuleSets sets, AccountDataService accountData) {
+    PushRuleService(Db db, PushRuleStore store, PushRuleSets sets, AccountDataService accountData,
+                    org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.store = store;
         this.sets = sets;
@@ -138,6 +141,7 @@ public class PushRuleService {
 
     private void changed(String userId) {
         accountData.putPushRules(userId, sets.accountDataContent(userId));
+        events.publishEvent(new PushRulesChanged(userId));
     }
 
     private static int indexOf(List<PushRuleStore.UserRule> rules, String ruleId) {

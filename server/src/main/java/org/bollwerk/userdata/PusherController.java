@@ -25,11 +25,14 @@ import java.util.Map;
 class PusherController {
     static final int MAX_FIELD_LENGTH = 512;
     private final Db db;
+    static final String NOTIFY_PATH = "/_matrix/push/v1/notify";
     private final PusherStore store;
+    private final PushProperties push;
 
-    PusherController(Db db, PusherStore store) {
+    PusherController(Db db, PusherStore store, PushProperties push) {
         this.db = db;
         this.store = store;
+        this.push = push;
     }
 
     @GetMapping("/pushers")
@@ -71,6 +74,7 @@ class PusherController {
             JsonNode url = data.get("url");
             if (url == null || url.isNull()) throw MatrixException.missingParam("'data.url' is required for http pushers");
             if (!url.isString()) throw MatrixException.badJson("'data.url' must be a string");
+            checkGateway(url.asString());
         }
         if (Json.write(data).length() > 4096) throw JsonBody.tooLarge("'data'");
         PusherStore.Pusher pusher = new PusherStore.Pusher(pushkey, kind, appId, appDisplayName, deviceDisplayName,
@@ -82,9 +86,41 @@ class PusherController {
         return Map.of();
     }
 
+    /**
+     * Pushes leave the server only for gateways the operator listed; the spec's path is required so that a
+     * pusher cannot point at any other endpoint of an allowed host.
+     */
+    private void checkGateway(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw MatrixException.invalidParam("'data.url' is not a URL");
+        }
+        if (!NOTIFY_PATH.equals(uri.getPath()) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw MatrixException.invalidParam("'data.url' must be a push gateway URL ending in " + NOTIFY_PATH);
+        }
+        if (!push.allows(url)) {
+            throw MatrixException.invalidParam("This server does not send pushes to " + uri.getScheme() + "://"
+                    + uri.getAuthority() + ": the push gateway is not in " + PushProperties.ALLOWED_GATEWAYS_SETTING);
+        }
+    }
+
     @EventListener
     void on(AccountEvents.AccountDeactivated deactivated) {
         store.deleteAll(deactivated.userId());
+    }
+
+    /** A deleted device (logout, remote wipe of a lost phone) gets no more pushes. */
+    @EventListener
+    void on(AccountEvents.DeviceDeleted deleted) {
+        store.deleteOfDevice(deleted.userId(), deleted.deviceId());
+    }
+
+    /** A locked account gets no pushes; its apps register again after it is unlocked and they sign in. */
+    @EventListener
+    void on(AccountEvents.AccountLocked locked) {
+        store.deleteAll(locked.userId());
     }
 
     private static String field(ObjectNode body, String name, boolean required) {

@@ -8,7 +8,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** SQL for the pushers table. Pushers are stored and listed only: Bollwerk sends no pushes. */
+/** SQL for the pushers table. The push module delivers to the HTTP pushers (through {@link Pushers}). */
 @Repository
 class PusherStore {
     private final Db db;
@@ -52,6 +52,32 @@ class PusherStore {
     void deleteOfOtherUsers(String userId, String appId, String pushkey) {
         db.sql().sql("DELETE FROM pushers WHERE app_id = ? AND pushkey = ? AND user_id <> ?")
                 .params(appId, pushkey, userId).update();
+    }
+
+    /** HTTP pushers of these users, {@code data} without its {@code url}; read in chunks of 500 IDs. */
+    List<Pushers.HttpPusher> httpPushers(java.util.Collection<String> userIds) {
+        List<String> ids = List.copyOf(userIds);
+        List<Pushers.HttpPusher> found = new java.util.ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+            found.addAll(db.sql().sql("SELECT user_id, app_id, pushkey, data, created_ts, profile_tag FROM pushers "
+                            + "WHERE kind = 'http' AND user_id IN (" + marks + ") ORDER BY user_id, created_ts, app_id, pushkey")
+                    .params(List.copyOf(chunk))
+                    .query((rs, n) -> {
+                        ObjectNode data = Json.parseObject(rs.getString(4).getBytes(StandardCharsets.UTF_8));
+                        String url = data.path("url").asString("");
+                        data.remove("url");
+                        return new Pushers.HttpPusher(rs.getString(1), rs.getString(2), rs.getString(3), url, data,
+                                rs.getLong(5), rs.getString(6));
+                    }).list());
+        }
+        return found;
+    }
+
+    /** Pushers set from a device that is gone: its phone must not get pushes any more. */
+    void deleteOfDevice(String userId, String deviceId) {
+        db.sql().sql("DELETE FROM pushers WHERE user_id = ? AND device_id = ?").params(userId, deviceId).update();
     }
 
     void deleteAll(String userId) {

@@ -29,6 +29,7 @@ public abstract class ClientApiTestBase {
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("bollwerk.server-name", () -> "localhost");
         registry.add("bollwerk.rate-limit.enabled", () -> "false");
+        registry.add("bollwerk.push.allowed-gateways", () -> TestPushGateway.URL);
     }
 
     @LocalServerPort

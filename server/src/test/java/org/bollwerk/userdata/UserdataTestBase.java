@@ -48,6 +48,7 @@ public abstract class UserdataTestBase {
         TestDatabase.register(registry, DATA_DIR);
         registry.add("bollwerk.server-name", () -> "localhost");
         registry.add("bollwerk.rate-limit.enabled", () -> "false");
+        registry.add("bollwerk.push.allowed-gateways", () -> "https://push.example/_matrix/push/");
     }
 
     @LocalServerPort
