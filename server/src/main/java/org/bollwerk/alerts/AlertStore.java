@@ -138,7 +138,7 @@ class AlertStore {
                 nullableLong(rs, 15), nullableLong(rs, 16), nullableLong(rs, 17));
     }
 
-    private static String associated(String alertId) {
+    static String associated(String alertId) {
         return "alerts.body:" + alertId;
     }
 

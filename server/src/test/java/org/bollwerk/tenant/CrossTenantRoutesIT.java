@@ -271,6 +271,7 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("ruleId", "x");
         v.put("v", "v3");
         v.put("tag", "m.favourite");
+        v.put("alertId", "al_0");
         return v;
     }
 

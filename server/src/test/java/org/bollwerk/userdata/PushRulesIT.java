@@ -36,11 +36,11 @@ class PushRulesIT extends UserdataTestBase {
         assertThat(global.get("sender").isEmpty()).isTrue();
         assertThat(global.get("override").get(0).get("enabled").asBoolean()).isFalse();
         assertThat(global.get("content").get(0).get("pattern").asString()).isEqualTo(alice.localpart());
-        assertThat(global.get("override").get(2).get("conditions").get(2).get("pattern").asString())
+        assertThat(global.get("override").get(3).get("conditions").get(2).get("pattern").asString())
                 .isEqualTo(alice.userId());
-        assertThat(global.get("override").get(4).get("conditions").get(0).get("key").asString())
+        assertThat(global.get("override").get(5).get("conditions").get(0).get("key").asString())
                 .isEqualTo("content.m\\.mentions.user_ids");
-        assertThat(global.get("override").get(4).get("conditions").get(0).get("value").asString())
+        assertThat(global.get("override").get(5).get("conditions").get(0).get("value").asString())
                 .isEqualTo(alice.userId());
         assertThat(get(alice, "/_matrix/client/r0/pushrules/global/").assertOk().body()).isEqualTo(global);
     }
