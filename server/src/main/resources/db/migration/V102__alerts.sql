@@ -1,11 +1,19 @@
--- Alerts with acknowledgement (docs/alerts.md): one alert room per tenant (room_id is null between the
--- sender account's creation and the room's), the alerts, who should get them
--- and when each recipient got, read and acknowledged them.
-CREATE TABLE alert_rooms (
+-- Alerts with acknowledgement (docs/alerts.md): the alert rooms, the alerts, who should get them and when
+-- each recipient got, read and acknowledged them.
+-- The tenant's alert sender (@alerts:<domain>), an account the server made for it.
+CREATE TABLE alert_senders (
     tenant_id  TEXT PRIMARY KEY,
-    room_id    TEXT,
-    sender     TEXT NOT NULL,
-    created_ts BIGINT NOT NULL
+    sender     TEXT NOT NULL
+);
+
+-- One room per audience: '' = the whole tenant, else the sorted group IDs joined by ','. Its members are
+-- the recipients of the audience's latest alert (and their escalation), nobody else.
+CREATE TABLE alert_rooms (
+    tenant_id  TEXT NOT NULL,
+    audience   TEXT NOT NULL,
+    room_id    TEXT NOT NULL,
+    created_ts BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, audience)
 );
 CREATE INDEX alert_rooms_by_room ON alert_rooms (room_id);
 

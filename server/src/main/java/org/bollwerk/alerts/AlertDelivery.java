@@ -14,8 +14,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Delivers a recorded alert, after the commit that recorded it (a durable follow-up, resumed after a crash):
- * joins the recipients who are not members yet to the tenant's alert room, in batches of
- * {@code bollwerk.alerts.join-batch-size} users per write, then posts the alert once. Recipients joined when
+ * joins the recipients who are not members yet to the alert room of the alert's audience, in batches of
+ * {@code bollwerk.alerts.join-batch-size} users per write, removes members who are no longer part of the
+ * audience, then posts the alert once. Recipients joined when
  * the alert is posted count as delivered: the event is in their room's timeline, so their next sync has it.
  */
 @Component
@@ -48,9 +49,11 @@ class AlertDelivery implements FollowUpHandler {
     public void run(String kind, String alertId, BooleanSupplier stopRequested) {
         AlertStore.Alert alert = store.alert(alertId).orElse(null);
         if (alert == null || alert.eventId() != null) return;
-        AlertStore.AlertRoom room = alertRooms.ensure(alert.tenantId());
+        AlertStore.AlertRoom room = alertRooms.ensure(alert.tenantId(), alert.groups());
         List<String> recipients = store.recipientIds(alertId);
         rooms.joinAll(room.roomId(), room.sender(), recipients, props.joinBatchSize());
+        // Those who left the audience (a group, the tenant) since its last alert must not see this one.
+        rooms.removeOthers(room.roomId(), room.sender(), new HashSet<>(recipients), props.joinBatchSize());
         if (stopRequested.getAsBoolean()) return;
         Set<String> joined = new HashSet<>(rooms.joinedUserIds(room.roomId()));
         List<String> notJoined = recipients.stream().filter(u -> !joined.contains(u)).toList();

@@ -143,6 +143,6 @@ class AlertFollowUp {
     }
 
     private String sender(AlertStore.Alert alert) {
-        return alertRooms.ensure(alert.tenantId()).sender();
+        return alertRooms.sender(alert.tenantId());
     }
 }

@@ -12,11 +12,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Each tenant's alert room, made on the first alert: created by the tenant's alert sender {@code @alerts:<first
- * domain>} (an account without a password, so nobody else can take the ID or log in as it), unencrypted so the
- * server can see the reactions, invite-only. Power levels: only the sender may post messages, change state,
+ * The alert rooms of a tenant, one per audience (the whole tenant, or a set of groups), made on the audience's
+ * first alert: created by the tenant's alert sender {@code @alerts:<first domain>} (an account without a
+ * password, so nobody else can take the ID or log in as it), unencrypted so the server can see the reactions,
+ * invite-only. Power levels: only the sender may post messages, change state,
  * invite, kick or redact; members may react ({@code m.reaction} at level 0) and send receipts, nothing else.
  */
 @Component
@@ -41,34 +43,49 @@ class AlertRooms {
         return userId.startsWith("@" + SENDER_LOCALPART + ":");
     }
 
-    /** The tenant's alert room, created with its sender account on first use. */
-    synchronized AlertStore.AlertRoom ensure(String tenantId) {
-        AlertStore.AlertRoom room = store.alertRoom(tenantId).orElse(null);
-        if (room == null) {
+    /**
+     * The alert room of one audience of the tenant (the whole tenant, or a set of groups), created with the
+     * tenant's sender account on first use. One room per audience, so an alert to some groups is seen and
+     * pushed only to their members.
+     */
+    synchronized AlertStore.AlertRoom ensure(String tenantId, List<String> groups) {
+        String sender = store.sender(tenantId).orElse(null);
+        if (sender == null) {
             List<String> domains = tenants.domains(tenantId);
             if (domains.isEmpty()) throw MatrixException.invalidParam("Tenant " + tenantId + " has no domain");
-            String sender = "@" + SENDER_LOCALPART + ":" + domains.getFirst();
-            if (accounts.exists(sender)) {
-                throw new MatrixException(ErrCode.M_USER_IN_USE, 409, "Alerts are sent as " + sender
+            String candidate = "@" + SENDER_LOCALPART + ":" + domains.getFirst();
+            if (accounts.exists(candidate)) {
+                throw new MatrixException(ErrCode.M_USER_IN_USE, 409, "Alerts are sent as " + candidate
                         + ", but an account of that ID exists already; see docs/alerts.md", Map.of());
             }
             db.write(() -> {
-                accounts.createUser(sender, null, "Alerts", false);
-                store.insertAlertRoom(tenantId, sender);
+                accounts.createUser(candidate, null, "Alerts", false);
+                store.insertSender(tenantId, candidate);
             });
-            room = store.alertRoom(tenantId).orElseThrow();
+            sender = candidate;
         }
-        if (room.roomId() == null) {
-            String sender = room.sender();
-            db.write(() -> {
-                if (store.alertRoom(tenantId).map(AlertStore.AlertRoom::roomId).orElse(null) != null) return;
-                String roomId = rooms.create(tenantId, sender, "Alerts",
-                        "Alerts of your organisation. React with ✅ to acknowledge an alert.", powerLevels(sender));
-                if (!store.setAlertRoomId(tenantId, roomId)) throw new IllegalStateException("alert room made twice");
+        String audience = audience(groups);
+        String roomId = store.alertRoom(tenantId, audience).orElse(null);
+        if (roomId == null) {
+            String creator = sender;
+            String name = groups.isEmpty() ? "Alerts" : "Alerts: " + String.join(", ", new TreeSet<>(groups));
+            roomId = db.write(() -> {
+                String made = rooms.create(tenantId, creator, name,
+                        "Alerts of your organisation. React with ✅ to acknowledge an alert.", powerLevels(creator));
+                store.insertAlertRoom(tenantId, audience, made);
+                return made;
             });
-            room = store.alertRoom(tenantId).orElseThrow();
         }
-        return room;
+        return new AlertStore.AlertRoom(roomId, sender);
+    }
+
+    /** The sender of the tenant's alerts (after its first alert). */
+    String sender(String tenantId) {
+        return store.sender(tenantId).orElseThrow();
+    }
+
+    static String audience(List<String> groups) {
+        return String.join(",", new TreeSet<>(groups));
     }
 
     static ObjectNode powerLevels(String sender) {

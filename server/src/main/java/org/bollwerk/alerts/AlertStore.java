@@ -32,7 +32,7 @@ class AlertStore {
         this.cipher = cipher;
     }
 
-    record AlertRoom(String tenantId, String roomId, String sender) {
+    record AlertRoom(String roomId, String sender) {
     }
 
     record Alert(String alertId, String tenantId, String sentBy, String body, List<String> groups, long createdTs,
@@ -47,22 +47,25 @@ class AlertStore {
     record Recipient(String userId, boolean escalation, Long deliveredTs, Long readTs, Long acknowledgedTs) {
     }
 
-    // ---- alert rooms
+    // ---- alert senders and rooms
 
-    Optional<AlertRoom> alertRoom(String tenantId) {
-        return db.sql().sql("SELECT tenant_id, room_id, sender FROM alert_rooms WHERE tenant_id = ?").param(tenantId)
-                .query((rs, n) -> new AlertRoom(rs.getString(1), rs.getString(2), rs.getString(3))).optional();
+    Optional<String> sender(String tenantId) {
+        return db.sql().sql("SELECT sender FROM alert_senders WHERE tenant_id = ?").param(tenantId).query(String.class).optional();
     }
 
-    void insertAlertRoom(String tenantId, String sender) {
-        db.sql().sql("INSERT INTO alert_rooms (tenant_id, room_id, sender, created_ts) VALUES (?, NULL, ?, ?)")
-                .params(tenantId, sender, System.currentTimeMillis()).update();
+    void insertSender(String tenantId, String sender) {
+        db.sql().sql("INSERT INTO alert_senders (tenant_id, sender) VALUES (?, ?)").params(tenantId, sender).update();
     }
 
-    /** Sets the room once; false when another node was quicker. */
-    boolean setAlertRoomId(String tenantId, String roomId) {
-        return db.sql().sql("UPDATE alert_rooms SET room_id = ? WHERE tenant_id = ? AND room_id IS NULL")
-                .params(roomId, tenantId).update() == 1;
+    Optional<String> alertRoom(String tenantId, String audience) {
+        return db.sql().sql("SELECT room_id FROM alert_rooms WHERE tenant_id = ? AND audience = ?")
+                .params(tenantId, audience).query(String.class).optional();
+    }
+
+    /** Fails (rolling the write back) when another node made the audience's room meanwhile. */
+    void insertAlertRoom(String tenantId, String audience, String roomId) {
+        db.sql().sql("INSERT INTO alert_rooms (tenant_id, audience, room_id, created_ts) VALUES (?, ?, ?, ?)")
+                .params(tenantId, audience, roomId, System.currentTimeMillis()).update();
     }
 
     boolean isAlertRoom(String roomId) {

@@ -97,6 +97,31 @@ public class SystemRooms {
         return count.get();
     }
 
+    /**
+     * Removes (kicks, as {@code sender}) every joined or invited member except {@code sender} and those in
+     * {@code keep}, in writes of {@code batchSize} users each, never inside a write. Returns how many left.
+     */
+    public int removeOthers(String roomId, String sender, java.util.Set<String> keep, int batchSize) {
+        List<String> extra = new ArrayList<>();
+        for (Membership membership : List.of(Membership.JOIN, Membership.INVITE)) {
+            for (String userId : store.members(roomId, membership)) {
+                if (!userId.equals(sender) && !keep.contains(userId)) extra.add(userId);
+            }
+        }
+        List<List<String>> batches = new ArrayList<>();
+        for (int i = 0; i < extra.size(); i += batchSize) batches.add(extra.subList(i, Math.min(extra.size(), i + batchSize)));
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        db.writeEach(batches, () -> false, batch -> {
+            for (String userId : batch) {
+                Membership now = store.membership(roomId, userId).orElse(null);
+                if (now != Membership.JOIN && now != Membership.INVITE) continue;
+                rooms.member(sender, roomId, userId, Membership.LEAVE, null, null);
+                count.incrementAndGet();
+            }
+        });
+        return count.get();
+    }
+
     /** Posts a message event as {@code sender}; joins the caller's write if there is one. */
     public StoredEvent post(String roomId, String sender, String type, ObjectNode content) {
         RoomService.validateType(type);

@@ -104,6 +104,21 @@ class AlertsIT extends TenantTestBase {
         refused(http.send("POST", o.alerts(), o.admin().token(), Map.of("body", " ")), 400, "M_INVALID_PARAM");
         refused(http.get(o.alerts() + "/al_missing", o.admin().token()), 404, "M_NOT_FOUND");
         assertThat(ok(http.get(o.alerts(), o.admin().token())).get("alerts")).hasSize(1);
+
+        // Each audience has its own room: a whole-tenant alert does not land in the group's room, and the group's
+        // room holds exactly the group's current members.
+        String opsRoom = status.get("room_id").asString();
+        String everyone = ok201(http.send("POST", o.alerts(), o.admin().token(), Map.of("body", "Drill at noon")));
+        assertThat(ok(http.get(o.alerts() + "/" + everyone, o.admin().token())).get("room_id").asString()).isNotEqualTo(opsRoom);
+        ok(http.send("PUT", TENANTS + "/" + o.tenantId() + "/groups/ops/members/" + encode(o.alice().userId()),
+                o.admin().token(), null));
+        ok(http.send("DELETE", TENANTS + "/" + o.tenantId() + "/groups/ops/members/" + encode(o.bob().userId()),
+                o.admin().token(), null));
+        ok201(http.send("POST", o.alerts(), o.admin().token(), Map.of("body", "Pump 2 failed", "groups", List.of("ops"))));
+        JsonNode members = ok(http.get(V3 + "/rooms/" + encode(opsRoom) + "/joined_members", o.alice().token())).get("joined");
+        List<String> joined = new ArrayList<>();
+        members.propertyNames().forEach(joined::add);
+        assertThat(joined).containsExactlyInAnyOrder(o.alice().userId(), "@alerts:" + o.domain());
     }
 
     @Test
