@@ -28,7 +28,7 @@ env "${DB_ENV[@]}" BOLLWERK_DATA_DIR="$DATA" BOLLWERK_KEYS_KEK_FILE="$DATA/kek.k
   BOLLWERK_ADMIN_REQUIRE_SECOND_FACTOR=false \
   "$JAVA" -jar server/target/bollwerk.jar >"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 300); do
   curl -fs "http://127.0.0.1:$PORT/_matrix/client/versions" >/dev/null 2>&1 && break
   sleep 1
 done
