@@ -102,7 +102,7 @@ class AlertStore {
                 + "ORDER BY created_ts").query((rs, n) -> alert(rs)).list();
     }
 
-    /** Delivered alerts that were never posted (a crash before their follow-up ran is resumed by FollowUps). */
+    /** The alert is in its room: its event, position and time. Inside a write. */
     void markPosted(String alertId, String roomId, String eventId, long position, long ts) {
         db.sql().sql("UPDATE alerts SET room_id = ?, event_id = ?, event_position = ?, delivered_ts = ? WHERE alert_id = ?")
                 .params(roomId, eventId, position, ts, alertId).update();
