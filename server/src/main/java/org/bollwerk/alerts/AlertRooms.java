@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -51,13 +52,7 @@ class AlertRooms {
     synchronized AlertStore.AlertRoom ensure(String tenantId, List<String> groups) {
         String sender = store.sender(tenantId).orElse(null);
         if (sender == null) {
-            List<String> domains = tenants.domains(tenantId);
-            if (domains.isEmpty()) throw MatrixException.invalidParam("Tenant " + tenantId + " has no domain");
-            String candidate = "@" + SENDER_LOCALPART + ":" + domains.getFirst();
-            if (accounts.exists(candidate)) {
-                throw new MatrixException(ErrCode.M_USER_IN_USE, 409, "Alerts are sent as " + candidate
-                        + ", but an account of that ID exists already; see docs/alerts.md", Map.of());
-            }
+            String candidate = requireSenderAvailable(tenantId);
             db.write(() -> {
                 accounts.createUser(candidate, null, "Alerts", false);
                 store.insertSender(tenantId, candidate);
@@ -77,6 +72,23 @@ class AlertRooms {
             });
         }
         return new AlertStore.AlertRoom(roomId, sender);
+    }
+
+    /**
+     * Before a tenant's first alert is recorded: the sender ID it will use, or 409 when an account of that ID
+     * exists already (someone registered it), or 400 when the tenant has no domain. Nothing changes.
+     */
+    String requireSenderAvailable(String tenantId) {
+        Optional<String> known = store.sender(tenantId);
+        if (known.isPresent()) return known.get();
+        List<String> domains = tenants.domains(tenantId);
+        if (domains.isEmpty()) throw MatrixException.invalidParam("Tenant " + tenantId + " has no domain");
+        String candidate = "@" + SENDER_LOCALPART + ":" + domains.getFirst();
+        if (accounts.exists(candidate)) {
+            throw new MatrixException(ErrCode.M_USER_IN_USE, 409, "Alerts are sent as " + candidate
+                    + ", but an account of that ID exists already; see docs/alerts.md", Map.of());
+        }
+        return candidate;
     }
 
     /** The sender of the tenant's alerts (after its first alert). */

@@ -33,9 +33,11 @@ public class AlertService {
     private final AccountService accounts;
     private final TenantGroups groups;
     private final AlertFollowUp followUp;
+    private final AlertRooms rooms;
 
     AlertService(Db db, AlertStore store, FollowUps followUps, AccountService accounts, TenantGroups groups,
-                 AlertFollowUp followUp) {
+                 AlertFollowUp followUp, AlertRooms rooms) {
+        this.rooms = rooms;
         this.db = db;
         this.store = store;
         this.followUps = followUps;
@@ -64,6 +66,7 @@ public class AlertService {
         for (String group : escalateTo) existingGroup(tenantId, group);
         Set<String> recipients = recipients(tenantId, targetGroups);
         if (recipients.isEmpty()) throw MatrixException.invalidParam("The alert would reach nobody");
+        rooms.requireSenderAvailable(tenantId);
         String alertId = newId();
         long now = System.currentTimeMillis();
         db.write(() -> {

@@ -190,6 +190,16 @@ class AlertsIT extends TenantTestBase {
         assertThat(ok(http.get(other.alerts(), other.admin().token())).get("alerts")).isEmpty();
     }
 
+    @Test
+    void aTakenSenderIdIsRefusedBeforeAnythingIsStored() {
+        Org o = org();
+        String squatter = "@alerts:" + o.domain();
+        Response created = http.send("PUT", USERS + encode(squatter), adminToken, Map.of("password", "pw-" + squatter));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        refused(http.send("POST", o.alerts(), o.admin().token(), Map.of("body", "Fire")), 409, "M_USER_IN_USE");
+        assertThat(ok(http.get(o.alerts(), o.admin().token())).get("alerts")).isEmpty();
+    }
+
     // ---- helpers
 
     private void group(Org o, String groupId, TenantUser... members) {
