@@ -16,7 +16,9 @@ if [ ! -f server/target/bollwerk.jar ] || [ ! -f bench/target/bench.jar ]; then
   "$ROOT/bin/with-jdk" "$ROOT/mvnw" -q -B -DskipTests package
 fi
 DATA=$(mktemp -d)
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+SCHEMA=""
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$DATA";
+  [ -z "$SCHEMA" ] || psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
 DB_ENV=()
 if [ "$DB" = postgresql ]; then
   SCHEMA="bench_alerts_$(date +%s)"
