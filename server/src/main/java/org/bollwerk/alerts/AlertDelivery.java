@@ -40,6 +40,17 @@ class AlertDelivery implements FollowUpHandler {
         this.audit = audit;
     }
 
+    /**
+     * Makes the audience's room hold exactly {@code recipients} (and the sender): joins those missing, and removes
+     * those who left the audience (a group, the tenant) since, so they do not see what follows.
+     */
+    AlertStore.AlertRoom join(String tenantId, List<String> groups, java.util.Collection<String> recipients) {
+        AlertStore.AlertRoom room = alertRooms.ensure(tenantId, groups);
+        rooms.joinAll(room.roomId(), room.sender(), List.copyOf(recipients), props.joinBatchSize());
+        rooms.removeOthers(room.roomId(), room.sender(), new HashSet<>(recipients), props.joinBatchSize());
+        return room;
+    }
+
     @Override
     public Set<String> kinds() {
         return Set.of(KIND);
@@ -49,11 +60,8 @@ class AlertDelivery implements FollowUpHandler {
     public void run(String kind, String alertId, BooleanSupplier stopRequested) {
         AlertStore.Alert alert = store.alert(alertId).orElse(null);
         if (alert == null || alert.eventId() != null) return;
-        AlertStore.AlertRoom room = alertRooms.ensure(alert.tenantId(), alert.groups());
         List<String> recipients = store.recipientIds(alertId);
-        rooms.joinAll(room.roomId(), room.sender(), recipients, props.joinBatchSize());
-        // Those who left the audience (a group, the tenant) since its last alert must not see this one.
-        rooms.removeOthers(room.roomId(), room.sender(), new HashSet<>(recipients), props.joinBatchSize());
+        AlertStore.AlertRoom room = join(alert.tenantId(), alert.groups(), recipients);
         if (stopRequested.getAsBoolean()) return;
         Set<String> joined = new HashSet<>(rooms.joinedUserIds(room.roomId()));
         List<String> notJoined = recipients.stream().filter(u -> !joined.contains(u)).toList();

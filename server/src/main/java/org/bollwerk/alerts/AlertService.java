@@ -34,10 +34,12 @@ public class AlertService {
     private final TenantGroups groups;
     private final AlertFollowUp followUp;
     private final AlertRooms rooms;
+    private final AlertDelivery delivery;
 
     AlertService(Db db, AlertStore store, FollowUps followUps, AccountService accounts, TenantGroups groups,
-                 AlertFollowUp followUp, AlertRooms rooms) {
+                 AlertFollowUp followUp, AlertRooms rooms, AlertDelivery delivery) {
         this.rooms = rooms;
+        this.delivery = delivery;
         this.db = db;
         this.store = store;
         this.followUps = followUps;
@@ -76,6 +78,21 @@ public class AlertService {
             followUps.schedule(AlertDelivery.KIND, alertId);
         });
         return alertId;
+    }
+
+    /**
+     * Joins an audience (the whole tenant, or the members of {@code groups}) to its alert room now, without an
+     * alert, so that a real alert later is one event instead of two membership events per recipient. Returns how
+     * many recipients the audience has.
+     */
+    public int prepare(String tenantId, List<String> groups) {
+        List<String> targetGroups = distinct(groups);
+        if (targetGroups.size() > AlertRequest.MAX_GROUPS) throw MatrixException.invalidParam("At most " + AlertRequest.MAX_GROUPS + " groups");
+        Set<String> recipients = recipients(tenantId, targetGroups);
+        if (recipients.isEmpty()) throw MatrixException.invalidParam("The audience is empty");
+        rooms.requireSenderAvailable(tenantId);
+        delivery.join(tenantId, targetGroups, recipients);
+        return recipients.size();
     }
 
     /** The alert with its figures; 404 when it does not exist in this tenant (other tenants' alerts alike). */

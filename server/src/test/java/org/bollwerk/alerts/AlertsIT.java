@@ -200,6 +200,23 @@ class AlertsIT extends TenantTestBase {
         assertThat(ok(http.get(o.alerts(), o.admin().token())).get("alerts")).isEmpty();
     }
 
+    @Test
+    void preparingAnAudienceJoinsItsMembersAheadOfTheFirstAlert() {
+        Org o = org();
+        group(o, "crew", o.alice());
+        JsonNode prepared = ok(http.send("POST", o.alerts() + "/prepare", o.admin().token(), Map.of("groups", List.of("crew"))));
+        assertThat(prepared.get("members").asInt()).isEqualTo(1);
+        JsonNode sync = ok(http.get(V3 + "/sync?timeout=0", o.alice().token()));
+        List<String> joined = new ArrayList<>();
+        sync.path("rooms").path("join").propertyNames().forEach(joined::add);
+        assertThat(joined).hasSize(1);
+        assertThat(ok(http.get(o.alerts(), o.admin().token())).get("alerts")).isEmpty();
+
+        String alertId = ok201(http.send("POST", o.alerts(), o.admin().token(), Map.of("body", "Storm", "groups", List.of("crew"))));
+        assertThat(ok(http.get(o.alerts() + "/" + alertId, o.admin().token())).get("room_id").asString()).isEqualTo(joined.getFirst());
+        refused(http.send("POST", o.alerts() + "/prepare", o.alice().token(), Map.of()), 403, "M_FORBIDDEN");
+    }
+
     // ---- helpers
 
     private void group(Org o, String groupId, TenantUser... members) {
