@@ -3,5 +3,5 @@
  * (synapse-admin, scripts written for Synapse) manage Bollwerk users. Only server admins may call it.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Admin API", allowedDependencies = {
-        "account", "audit", "keys", "report", "tenant", "userdata", "web"})
+        "account", "alerts", "audit", "keys", "report", "tenant", "userdata", "web"})
 package org.bollwerk.admin;

@@ -16,10 +16,12 @@ public class ReceiptService {
     static final List<String> TYPES = List.of("m.read", "m.read.private", "m.fully_read");
     private final Db db;
     private final ReceiptStore store;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    ReceiptService(Db db, ReceiptStore store) {
+    ReceiptService(Db db, ReceiptStore store, org.springframework.context.ApplicationEventPublisher events) {
         this.db = db;
         this.store = store;
+        this.events = events;
     }
 
     /** Records a receipt; an older receipt never replaces a newer one. */
@@ -28,8 +30,9 @@ public class ReceiptService {
         db.write(() -> {
             Optional<Long> current = store.eventPosition(roomId, userId, type, thread);
             if (current.isPresent() && current.get() >= event.streamOrdering()) return;
-            store.upsert(roomId, userId, type, thread, event.eventId(), System.currentTimeMillis(),
-                    event.streamOrdering(), db.nextPosition());
+            long now = System.currentTimeMillis();
+            store.upsert(roomId, userId, type, thread, event.eventId(), now, event.streamOrdering(), db.nextPosition());
+            events.publishEvent(new ReceiptRecorded(roomId, userId, type, event.eventId(), event.streamOrdering(), now));
             db.wakeAfterCommit(WakeKey.room(roomId));
         });
     }

@@ -8,7 +8,8 @@ import org.springframework.ui.Model;
 
 /** What every portal page shows: who is signed in, the CSRF token for its forms, the menu entries allowed. */
 @ControllerAdvice(assignableTypes = {SignInController.class, DashboardController.class, UserPages.class,
-        TenantPages.class, RoomPages.class, EnrolmentTokenPages.class, AuditPage.class, ApiTokenPage.class, ReportPages.class})
+        TenantPages.class, RoomPages.class, EnrolmentTokenPages.class, AuditPage.class, ApiTokenPage.class, ReportPages.class,
+        AlertPages.class})
 class PortalModel {
     private static final TimeFormat FORMAT = new TimeFormat();
     private final PortalAccess access;
@@ -30,5 +31,6 @@ class PortalModel {
         model.addAttribute("navTokens", !access.tenants(me, TenantRoles.REGISTRATION_TOKENS).isEmpty());
         model.addAttribute("navReports", !access.tenants(me, TenantRoles.REPORTS_READ).isEmpty());
         model.addAttribute("navAudit", !access.tenants(me, TenantRoles.AUDIT_READ).isEmpty());
+        model.addAttribute("navAlerts", !access.tenants(me, TenantRoles.ALERTS_SEND).isEmpty());
     }
 }

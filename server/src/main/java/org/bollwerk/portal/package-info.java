@@ -5,5 +5,5 @@
  * Decisions: docs/adr/0007-admin-portal-sign-in.md.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Admin portal", allowedDependencies = {
-        "account", "audit", "keys", "report", "room", "storage", "tenant", "web"})
+        "account", "alerts", "audit", "keys", "report", "room", "storage", "tenant", "web"})
 package org.bollwerk.portal;

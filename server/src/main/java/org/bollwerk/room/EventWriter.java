@@ -116,6 +116,11 @@ class EventWriter {
         store.insertEvent(stored, json, relTarget, relType, depth);
         java.util.Set<String> media = mediaUris(draft.content());
         if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), draft.sender(), media));
+        if (relTarget != null && relType != null) {
+            JsonNode key = relatesTo.path("key");
+            events.publishEvent(new RelationWritten(draft.roomId(), eventId, draft.sender(), relType, relTarget,
+                    key.isString() ? key.asString() : null, now));
+        }
         if (draft.stateKey() != null) {
             store.setCurrentState(draft.roomId(), draft.type(), draft.stateKey(), eventId, position);
             if ("m.room.member".equals(draft.type())) {

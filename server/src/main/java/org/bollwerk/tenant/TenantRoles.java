@@ -35,9 +35,11 @@ public class TenantRoles {
     public static final String AUDIT_READ = "audit.read";
     /** Read the content reports the tenant's users filed (their reasons may be personal). */
     public static final String REPORTS_READ = "reports.read";
+    /** Send alerts to the tenant or its groups, and read their tracking (who acknowledged; docs/alerts.md). */
+    public static final String ALERTS_SEND = "alerts.send";
     public static final List<String> PERMISSIONS = List.of(USERS_READ, USERS_CREATE, USERS_MODIFY, USERS_PASSWORD,
             USERS_LOCK, USERS_DEACTIVATE, DEVICES_READ, DEVICES_DELETE, REGISTRATION_TOKENS, ROLES_MANAGE, TENANT_READ,
-            AUDIT_READ, REPORTS_READ);
+            AUDIT_READ, REPORTS_READ, ALERTS_SEND);
 
     public static final String TENANT_ADMIN = "tenant_admin";
     public static final String HELPDESK = "helpdesk";

@@ -274,6 +274,7 @@ class CrossTenantRoutesIT extends TenantTestBase {
         v.put("delayId", "no-such-delay");
         v.put("action", "cancel");
         v.put("keyName", "org.example.job_title");
+        v.put("alertId", "al_0");
         return v;
     }
 

@@ -39,7 +39,7 @@ class AccountDataIT extends UserdataTestBase {
         User alice = newUser("ad-sync");
         List<AccountDataEntry> initial = accountData.globalChanges(alice.userId(), AccountDataService.INITIAL, Long.MAX_VALUE);
         assertThat(initial).extracting(AccountDataEntry::type).containsExactly("m.push_rules");
-        assertThat(initial.get(0).content().path("global").path("override").size()).isEqualTo(12);
+        assertThat(initial.get(0).content().path("global").path("override").size()).isEqualTo(13);
 
         put(alice, global(alice, "org.example.a"), "{\"n\":1}").assertOk();
         long afterA = maxPosition(alice);

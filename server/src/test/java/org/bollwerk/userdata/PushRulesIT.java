@@ -25,8 +25,8 @@ class PushRulesIT extends UserdataTestBase {
     void newUserGetsTheFullDefaultRuleSetOfTheSpec() {
         User alice = newUser("pr-defaults");
         JsonNode global = get(alice, "/_matrix/client/v3/pushrules/").assertOk().body().get("global");
-        assertThat(ids(global.get("override"))).containsExactly(".m.rule.master", ".m.rule.suppress_notices",
-                ".m.rule.invite_for_me", ".m.rule.member_event", ".m.rule.is_user_mention",
+        assertThat(ids(global.get("override"))).containsExactly(".m.rule.master", ".org.bollwerk.rule.alert",
+                ".m.rule.suppress_notices", ".m.rule.invite_for_me", ".m.rule.member_event", ".m.rule.is_user_mention",
                 ".m.rule.contains_display_name", ".m.rule.is_room_mention", ".m.rule.roomnotif",
                 ".m.rule.tombstone", ".m.rule.reaction", ".m.rule.room.server_acl", ".m.rule.suppress_edits");
         assertThat(ids(global.get("content"))).containsExactly(".m.rule.contains_user_name");
@@ -36,11 +36,11 @@ class PushRulesIT extends UserdataTestBase {
         assertThat(global.get("sender").isEmpty()).isTrue();
         assertThat(global.get("override").get(0).get("enabled").asBoolean()).isFalse();
         assertThat(global.get("content").get(0).get("pattern").asString()).isEqualTo(alice.localpart());
-        assertThat(global.get("override").get(2).get("conditions").get(2).get("pattern").asString())
+        assertThat(global.get("override").get(3).get("conditions").get(2).get("pattern").asString())
                 .isEqualTo(alice.userId());
-        assertThat(global.get("override").get(4).get("conditions").get(0).get("key").asString())
+        assertThat(global.get("override").get(5).get("conditions").get(0).get("key").asString())
                 .isEqualTo("content.m\\.mentions.user_ids");
-        assertThat(global.get("override").get(4).get("conditions").get(0).get("value").asString())
+        assertThat(global.get("override").get(5).get("conditions").get(0).get("value").asString())
                 .isEqualTo(alice.userId());
         assertThat(get(alice, "/_matrix/client/r0/pushrules/global/").assertOk().body()).isEqualTo(global);
     }
@@ -62,7 +62,7 @@ class PushRulesIT extends UserdataTestBase {
         put(alice, RULES + "override/my.rule", "{\"conditions\":[{\"kind\":\"event_match\",\"key\":\"content.body\","
                 + "\"pattern\":\"cake\"}],\"actions\":[\"notify\"]}").assertOk();
         List<String> overrides = ids(get(alice, RULES).body().get("override"));
-        assertThat(overrides.subList(0, 3)).containsExactly(".m.rule.master", "my.rule", ".m.rule.suppress_notices");
+        assertThat(overrides.subList(0, 3)).containsExactly(".m.rule.master", "my.rule", ".org.bollwerk.rule.alert");
         JsonNode rule = get(alice, RULES + "override/my.rule").assertOk().body();
         assertThat(rule.get("default").asBoolean()).isFalse();
         assertThat(rule.get("enabled").asBoolean()).isTrue();
