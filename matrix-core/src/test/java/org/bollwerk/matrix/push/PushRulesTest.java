@@ -127,6 +127,20 @@ class PushRulesTest {
     }
 
     @Test
+    void anAlertFromTheAlertSenderHighlightsWithSoundEvenInAMutedRoomButAnImitationDoesNot() {
+        ObjectNode rules = defaults();
+        ((ArrayNode) rules.get("room")).add(json("{'rule_id':'!r:example.org','enabled':true,'actions':[]}"));
+        PushRules compiled = PushRules.compile(rules);
+        String alert = "{'msgtype':'m.text','body':'Fire drill','org.bollwerk.alert':{'alert_id':'al_1','kind':'alert'}}";
+        PushResult result = compiled.evaluate(message(alert).put("sender", "@alerts:example.org"), GROUP);
+        assertThat(result.ruleId()).isEqualTo(".org.bollwerk.rule.alert");
+        assertThat(result.highlight()).isTrue();
+        assertThat(result.sound()).isEqualTo("default");
+        // The same content from anyone else is an ordinary message of the (muted) room.
+        assertThat(compiled.evaluate(message(alert), GROUP).notifies()).isFalse();
+    }
+
+    @Test
     void theMasterRuleEnabledSilencesEverything() {
         ObjectNode rules = defaults();
         ((ObjectNode) rules.get("override").get(0)).put("enabled", true);
