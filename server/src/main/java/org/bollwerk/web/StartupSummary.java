@@ -44,7 +44,11 @@ class StartupSummary {
 
     @EventListener
     void ready(ApplicationReadyEvent event) {
-        log.info(line(event.getApplicationContext() instanceof WebServerApplicationContext web ? listeners(web) : List.of()));
+        try {
+            log.info(line(event.getApplicationContext() instanceof WebServerApplicationContext web ? listeners(web) : List.of()));
+        } catch (RuntimeException e) {
+            log.warn("Could not summarise the start-up: {}", e.toString());   // never a reason to stop a ready server
+        }
     }
 
     String line(List<Listener> listeners) {
