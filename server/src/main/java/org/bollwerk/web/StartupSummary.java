@@ -27,6 +27,7 @@ class StartupSummary {
     private final BollwerkProperties props;
     private final AdminListener.Settings admin;
     private final Environment environment;
+    private final java.util.concurrent.atomic.AtomicBoolean summarised = new java.util.concurrent.atomic.AtomicBoolean();
 
     StartupSummary(BollwerkProperties props, AdminListener.Settings admin, Environment environment) {
         this.props = props;
@@ -44,6 +45,7 @@ class StartupSummary {
 
     @EventListener
     void ready(ApplicationReadyEvent event) {
+        if (!summarised.compareAndSet(false, true)) return;   // once, also when a child context's event reaches us
         try {
             log.info(line(event.getApplicationContext() instanceof WebServerApplicationContext web ? listeners(web) : List.of()));
         } catch (RuntimeException e) {
