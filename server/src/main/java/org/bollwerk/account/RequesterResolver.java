@@ -71,18 +71,7 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
 
     /** Read from the query string itself: asking for parameters could make the container parse a form body. */
     static boolean hasQueryToken(String query) {
-        if (query == null) return false;
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            try {
-                name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                // a bad escape: compare the name as written
-            }
-            if (name.equals("access_token")) return true;
-        }
-        return false;
+        return AccessTokens.inQueryString(query);
     }
 
     static String tokenOf(HttpServletRequest request) {
