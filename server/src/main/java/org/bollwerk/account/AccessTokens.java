@@ -28,6 +28,26 @@ public final class AccessTokens {
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * Whether the query string names an {@code access_token} parameter (decoded as the container would). Such
+     * requests are refused with 401 {@code M_MISSING_TOKEN} wherever the caller is resolved; checks that run
+     * earlier leave them to that refusal.
+     */
+    public static boolean inQueryString(String query) {
+        if (query == null) return false;
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            try {
+                name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // a bad escape: compare the name as written
+            }
+            if (name.equals("access_token")) return true;
+        }
+        return false;
+    }
+
     /** The form a token is stored and looked up in: hex SHA-256. */
     public static String hash(String token) {
         try {

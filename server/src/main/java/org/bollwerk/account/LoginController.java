@@ -21,6 +21,9 @@ import java.util.Map;
 @RestController
 @RequestMapping({"/_matrix/client/v3", "/_matrix/client/r0"})
 class LoginController {
+    private static final io.micrometer.core.instrument.Counter FAILED = io.micrometer.core.instrument.Counter
+            .builder("bollwerk.logins.failed").tag("via", "client").description("Failed password logins (wrong password or user)")
+            .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     private final AccountService accounts;
     private final UserInteractiveAuth uia;
     private final LoginGuard guard;
@@ -55,6 +58,7 @@ class LoginController {
         if (userId == null) throw MatrixException.missingParam("Missing user identifier");
         guard.beforeLogin(request.getRemoteAddr(), userId);
         if (!accounts.checkPassword(userId, password)) {
+            FAILED.increment();
             throw MatrixException.forbidden("Invalid username or password");
         }
         AccountService.Session session = accounts.openSession(userId, JsonBody.string(body, "device_id", false),

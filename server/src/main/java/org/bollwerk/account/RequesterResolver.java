@@ -21,9 +21,11 @@ import java.util.List;
 class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
     static final String ATTRIBUTE = Requester.class.getName();
     private final AccountService accounts;
+    private final ServiceAccounts serviceAccounts;
 
-    RequesterResolver(AccountService accounts) {
+    RequesterResolver(AccountService accounts, ServiceAccounts serviceAccounts) {
         this.accounts = accounts;
+        this.serviceAccounts = serviceAccounts;
     }
 
     @Override
@@ -44,6 +46,7 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
         if (cached instanceof Requester requester) return requester;
         String token = tokenOf(request);
         if (token == null) throw new MatrixException(ErrCode.M_MISSING_TOKEN, "Missing access token");
+        if (ServiceAccounts.isServiceAccountToken(token)) return serviceAccount(request, token);
         AccountService.Authenticated authenticated = accounts.authenticateWithState(token, isLogout(request));
         if (authenticated.suspended()) SuspensionRules.check(request);
         request.setAttribute(ATTRIBUTE, authenticated.requester());
@@ -57,20 +60,26 @@ class RequesterResolver implements HandlerMethodArgumentResolver, WebMvcConfigur
                 && (pattern.endsWith("/logout") || pattern.endsWith("/logout/all")) && pattern.startsWith("/_matrix/client/");
     }
 
+    /**
+     * Service-account tokens reach the admin API only (decided by the matched route, not the raw path); anywhere
+     * else they are unknown tokens. Noted on the request before the source check, so a refusal names the account.
+     */
+    private Requester serviceAccount(HttpServletRequest request, String token) {
+        Object pattern = request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        if (!(pattern instanceof String route) || !isAdminRoute(route)) throw AccountService.unknownToken();
+        Requester requester = serviceAccounts.authenticate(token);
+        request.setAttribute(ATTRIBUTE, requester);
+        serviceAccounts.requireAllowedSource(requester, request.getRemoteAddr());
+        return requester;
+    }
+
+    static boolean isAdminRoute(String route) {
+        return route.startsWith("/_bollwerk/admin/") || route.startsWith("/_synapse/admin/");
+    }
+
     /** Read from the query string itself: asking for parameters could make the container parse a form body. */
     static boolean hasQueryToken(String query) {
-        if (query == null) return false;
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            try {
-                name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                // a bad escape: compare the name as written
-            }
-            if (name.equals("access_token")) return true;
-        }
-        return false;
+        return AccessTokens.inQueryString(query);
     }
 
     static String tokenOf(HttpServletRequest request) {

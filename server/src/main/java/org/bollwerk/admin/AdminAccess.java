@@ -2,6 +2,8 @@ package org.bollwerk.admin;
 
 import org.bollwerk.account.AccountService;
 import org.bollwerk.account.Requester;
+import org.bollwerk.account.ServiceAccounts;
+import org.bollwerk.account.TokenScope;
 import org.bollwerk.account.UserAccount;
 import org.bollwerk.matrix.ErrCode;
 import org.bollwerk.matrix.MatrixException;
@@ -20,10 +22,15 @@ import java.util.List;
  * The checks every admin endpoint starts with. Operators (server admins) may do everything; anyone else
  * needs a role in the target's tenant that grants the permission — a tenant admin of A gets 403 on
  * anything of B. The role that allowed the action is noted for the audit trail.
+ *
+ * <p>A service account ({@link Requester#scope()} set) passes the same checks as the account that created it,
+ * and in addition each permission and tenant must lie in its scope; operator-only endpoints need an operator
+ * behind it and the operator word for them in its scope ({@link TokenScope#allowsOperatorAction}).
  */
 @Component
 class AdminAccess {
     static final String OPERATOR = "operator";
+    static final String OUTSIDE_SCOPE = "This is outside the service account's scope";
     private final AccountService accounts;
     private final TenantService tenants;
     private final TenantRoles roles;
@@ -38,22 +45,53 @@ class AdminAccess {
 
     /** Operator-only endpoints that need no tenant (key management): a server admin, or 403. */
     static void requireAdmin(Requester requester) {
-        if (!requester.admin()) {
+        requireAdmin(requester, ServiceAccounts.OPERATOR);
+    }
+
+    /**
+     * As {@link #requireAdmin(Requester)}; a service account needs {@code scopeWord} (or the general
+     * operator word) in its scope — {@link ServiceAccounts#AUDIT_EXPORT} for the audit export job.
+     */
+    static void requireAdmin(Requester requester, String scopeWord) {
+        TokenScope scope = requester.scope();
+        if (scope != null ? !scope.allowsOperatorAction(scopeWord) : !requester.admin()) {
             note(null, null);
-            throw MatrixException.forbidden("You are not a server admin");
+            throw MatrixException.forbidden(scope != null ? OUTSIDE_SCOPE : "You are not a server admin");
         }
         note(OPERATOR, null);
     }
 
     /** Operators run the whole deployment (tenants, domains, partnerships, server admins). */
     void requireOperator(Requester requester) {
+        if (requester.scope() != null) {
+            requireAdmin(requester, ServiceAccounts.OPERATOR);
+            return;
+        }
         if (!requester.admin()) throw MatrixException.forbidden("You are not an operator");
         note(OPERATOR, null);
     }
 
+    /** An operator's own token, or a service account with an operator behind it (its scope checked apart). */
+    static boolean operator(Requester requester) {
+        return requester.scope() == null ? requester.admin() : requester.scope().operator();
+    }
+
+    /** 403 when a service account's scope does not cover {@code permission} in {@code tenantId}. */
+    private static void requireInScope(Requester requester, String permission, String tenantId) {
+        TokenScope scope = requester.scope();
+        if (scope == null) return;
+        boolean inScope = permission == null ? scope.allowsOperatorAction(ServiceAccounts.OPERATOR) && scope.allowsTenant(tenantId)
+                : scope.allows(permission, tenantId);
+        if (!inScope) {
+            note(null, tenantId);
+            throw MatrixException.forbidden(OUTSIDE_SCOPE);
+        }
+    }
+
     /** The caller holds {@code permission} in {@code tenantId}, as operator or through a role there. */
     void require(Requester requester, String permission, String tenantId) {
-        if (requester.admin()) {
+        requireInScope(requester, permission, tenantId);
+        if (operator(requester)) {
             note(OPERATOR, tenantId);
             return;
         }
@@ -75,7 +113,7 @@ class AdminAccess {
 
     /** 403 for callers who are neither operators nor hold any role, before anything is looked up. */
     void requireAnyAdminRole(Requester requester) {
-        if (!requester.admin() && !roles.hasAnyRole(requester.userId())) {
+        if (!operator(requester) && !roles.hasAnyRole(requester.userId())) {
             note(null, null);
             throw MatrixException.forbidden("You are not a server admin");
         }
@@ -86,16 +124,19 @@ class AdminAccess {
      * dominance over the target ({@link AccountActionPolicy}); 403 otherwise.
      */
     void requireMayAct(Requester requester, AccountAction action, UserAccount target) {
+        requireInScope(requester, action.permission(), target.tenantId());
         decide(target.tenantId(), () -> policy.authorise(actor(requester), action, party(target)));
     }
 
     /** Giving or taking a tenant role: as any account action, and only roles within the caller's own rights. */
     void requireMayChangeRole(Requester requester, String tenantId, String role, String targetUserId, boolean grant) {
+        requireInScope(requester, TenantRoles.ROLES_MANAGE, tenantId);
         decide(tenantId, () -> policy.authoriseRoleChange(actor(requester), tenantId, role, party(targetUserId), grant));
     }
 
     /** Defining, changing ({@code permissions}) or deleting ({@code null}) a tenant role. */
     void requireMayDefineRole(Requester requester, String tenantId, String role, java.util.Collection<String> permissions) {
+        requireInScope(requester, TenantRoles.ROLES_MANAGE, tenantId);
         decide(tenantId, () -> policy.authoriseRoleDefinition(actor(requester), tenantId, role, permissions));
     }
 
@@ -103,11 +144,13 @@ class AdminAccess {
     void requireMayChangeGroup(Requester requester, String tenantId, String targetUserId, boolean add) {
         AccountAction action = add ? AccountAction.ADD_TO_GROUP : AccountAction.REMOVE_FROM_GROUP;
         AccountActionPolicy.Party target = party(targetUserId);
+        requireInScope(requester, action.permission(), tenantId);
         decide(tenantId, () -> policy.authorise(actor(requester), action,
                 new AccountActionPolicy.Party(target.userId(), tenantId, target.operator())));
     }
 
     void requireMaySetSignInPolicy(Requester requester, String tenantId, List<String> groups) {
+        requireInScope(requester, TenantRoles.ROLES_MANAGE, tenantId);
         decide(tenantId, () -> policy.authoriseSignInPolicy(actor(requester), tenantId, groups));
     }
 
@@ -122,7 +165,7 @@ class AdminAccess {
     }
 
     private static AccountActionPolicy.Party actor(Requester requester) {
-        return new AccountActionPolicy.Party(requester.userId(), requester.tenantId(), requester.admin());
+        return new AccountActionPolicy.Party(requester.userId(), requester.tenantId(), operator(requester));
     }
 
     private static AccountActionPolicy.Party party(UserAccount account) {
@@ -150,11 +193,19 @@ class AdminAccess {
      * {@code permission}; {@code requested} narrows it to one. 403 when nothing is left.
      */
     List<String> scope(Requester requester, String permission, String requested) {
-        if (requester.admin()) {
+        TokenScope limit = requester.scope();
+        boolean everyTenant = limit == null || limit.allowsTenant(TokenScope.ALL_TENANTS);
+        if (limit != null && !limit.permissions().contains(permission)) {
+            note(null, requested);
+            throw MatrixException.forbidden(OUTSIDE_SCOPE);
+        }
+        if (operator(requester) && everyTenant) {
             note(OPERATOR, requested);
             return requested == null ? null : List.of(requested);
         }
-        List<String> allowed = roles.tenantsGranting(requester.userId(), permission);
+        List<String> allowed = operator(requester) ? tenants.tenants().stream().map(org.bollwerk.tenant.Tenant::id).toList()
+                : roles.tenantsGranting(requester.userId(), permission);
+        if (!everyTenant) allowed = allowed.stream().filter(limit::allowsTenant).toList();
         if (requested != null) allowed = allowed.contains(requested) ? List.of(requested) : List.of();
         if (allowed.isEmpty()) {
             note(null, requested);

@@ -50,7 +50,7 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
         try {
             Object requester = request.getAttribute(Requester.class.getName());
-            String actor = requester instanceof Requester r ? r.userId() : null;
+            String actor = requester instanceof Requester r ? r.actor() : null;   // a service account by its own name
             Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             String action = request.getMethod() + " " + (pattern != null ? pattern : request.getRequestURI());
             if (actor == null && response.getStatus() >= 400) {
@@ -58,9 +58,12 @@ class AdminAuditInterceptor implements HandlerInterceptor, WebMvcConfigurer {
                 anonymous.count(request.getRemoteAddr(), action, response.getStatus());
                 return;
             }
+            String detail = (String) request.getAttribute(DETAIL);
+            if (requester instanceof Requester r && r.scope() != null) {
+                detail = "for " + r.userId() + (detail == null ? "" : "; " + detail);
+            }
             audit.record(actor, (String) request.getAttribute(ROLE), action, target(request),
-                    (String) request.getAttribute(TENANT), request.getRemoteAddr(), response.getStatus(),
-                    (String) request.getAttribute(DETAIL));
+                    (String) request.getAttribute(TENANT), request.getRemoteAddr(), response.getStatus(), detail);
         } catch (RuntimeException e) {
             log.error("Could not record an admin action in the audit trail", e);
         }

@@ -2,6 +2,7 @@ package org.bollwerk.admin;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.bollwerk.account.Requester;
+import org.bollwerk.account.ServiceAccounts;
 import org.bollwerk.audit.AuditEntry;
 import org.bollwerk.audit.AuditQuery;
 import org.bollwerk.audit.AuditTrail;
@@ -74,7 +75,7 @@ class AuditAdminController {
     /** The whole chain as JSON Lines (header, entries, signed checkpoints), for {@code bin/audit-verify}. */
     @GetMapping(BASE + "/export")
     void export(Requester requester, HttpServletResponse response) throws IOException {
-        AdminAccess.requireAdmin(requester);
+        AdminAccess.requireAdmin(requester, ServiceAccounts.AUDIT_EXPORT);
         response.setContentType("application/x-ndjson");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("Content-Disposition", "attachment; filename=\"bollwerk-audit-"
@@ -87,7 +88,7 @@ class AuditAdminController {
     /** Signs a checkpoint of the chain head now (returns the existing one if the head is signed already). */
     @PostMapping(BASE + "/checkpoints")
     Map<String, Object> checkpoint(Requester requester) {
-        AdminAccess.requireAdmin(requester);
+        AdminAccess.requireAdmin(requester, ServiceAccounts.AUDIT_EXPORT);
         AuditTrail.Checkpoint checkpoint;
         try {
             checkpoint = audit.checkpoint().orElseThrow(() -> MatrixException.notFound("The audit log is empty"));
@@ -102,7 +103,7 @@ class AuditAdminController {
     @GetMapping(BASE + "/checkpoints")
     Map<String, Object> checkpoints(Requester requester, @RequestParam(required = false) Long before,
                                     @RequestParam(required = false) Integer limit) {
-        AdminAccess.requireAdmin(requester);
+        AdminAccess.requireAdmin(requester, ServiceAccounts.AUDIT_EXPORT);
         int size = limit == null ? 100 : Math.max(1, Math.min(MAX_LIMIT, limit));
         List<AuditTrail.Checkpoint> list = audit.checkpoints(before, size);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -117,7 +118,7 @@ class AuditAdminController {
      */
     @PostMapping(BASE + "/verify")
     Map<String, Object> verify(Requester requester, @RequestBody(required = false) byte[] raw) {
-        AdminAccess.requireAdmin(requester);
+        AdminAccess.requireAdmin(requester, ServiceAccounts.AUDIT_EXPORT);
         List<JsonNode> trusted = new ArrayList<>();
         if (raw != null && raw.length > 0) {
             JsonNode list = Json.parseObject(raw).get("checkpoints");

@@ -182,11 +182,13 @@ public class ClusterBus implements DisposableBean {
         }
     }
 
-    private static void safely(Runnable action) {
+    private void safely(Runnable action) {
         try {
             action.run();
         } catch (RuntimeException e) {
-            log.warn("Cluster message handler failed", e);
+            // during an orderly shutdown the pool may close under a handler: expected, not worth a stack trace
+            if (!running) log.debug("Cluster message handler stopped by the shutdown: {}", e.toString());
+            else log.warn("Cluster message handler failed", e);
         }
     }
 
@@ -201,6 +203,13 @@ public class ClusterBus implements DisposableBean {
     @Override
     public void destroy() {
         running = false;
-        if (listener != null) listener.interrupt();
+        if (listener == null) return;
+        listener.interrupt();
+        // Wait for the loop to leave its handlers before the pool (destroyed after this bean) closes under them.
+        try {
+            listener.join(POLL_MS + 2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

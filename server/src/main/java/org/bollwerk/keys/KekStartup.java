@@ -43,9 +43,9 @@ class KekStartup {
                                           List<AuditKeyStore.StoredKey> auditSigningKeys) {
         KeyFileKek fileKek = KeyFileKek.open(file, existing.isEmpty() && auditSigningKeys.isEmpty());
         if (!fileKek.present()) {
-            throw new IllegalStateException("Encryption at rest: the " + fileKek.source() + " does not exist, but the database "
-                    + "holds " + existing.size() + " data key(s) wrapped by KEK " + kekIds(existing)
-                    + ". Restore the key file from your key backup (or point bollwerk.keys.kek-file at it). "
+            throw new KeyStartException("Encryption at rest: the " + fileKek.source() + " does not exist, but the database "
+                    + "holds " + existing.size() + " data key(s) wrapped by KEK " + kekIds(existing) + ".",
+                    "Restore the key file from your key backup (or point bollwerk.keys.kek-file at it). "
                     + "Bollwerk does not create a new key over existing data.");
         }
         Set<String> kekIdsInUse = existing.stream().map(DataKeyStore.WrappedKey::kekId)
@@ -77,9 +77,9 @@ class KekStartup {
         HsmMove move = new HsmMove(db, store, auditKeys, hsm, inFile, auditInFile);
         if (!hsm.present()) {
             if (!inHsm.isEmpty() || auditInHsm) {
-                throw new IllegalStateException("Encryption at rest: the " + hsm.source() + " does not exist, but the "
-                        + "database holds " + inHsm.size() + " data key(s) wrapped by HSM KEK " + kekIds(inHsm)
-                        + ". Check the slot, token and key label, or restore the token from its backup. "
+                throw new KeyStartException("Encryption at rest: the " + hsm.source() + " does not exist, but the "
+                        + "database holds " + inHsm.size() + " data key(s) wrapped by HSM KEK " + kekIds(inHsm) + ".",
+                        "Check the slot, token and key label, or restore the token from its backup. "
                         + "Bollwerk does not create a new key over existing data; nothing was changed.");
             }
             KeyFileKek legacy = move.needed() ? move.requireKeyFile(file) : null;
@@ -104,8 +104,8 @@ class KekStartup {
             KeyFileKek legacy = KeyFileKek.open(file, false);
             if (!legacy.present() || inFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))
                     || auditInFile.stream().anyMatch(k -> !legacy.knows(k.kekId()))) {
-                throw new IllegalStateException("Encryption at rest: " + inFile.size() + " data key(s) are wrapped by KEK "
-                        + kekIds(inFile) + ", which is not the " + hsm.source() + ". To move them into the HSM, the "
+                throw new KeyStartException("Encryption at rest: " + inFile.size() + " data key(s) are wrapped by KEK "
+                        + kekIds(inFile) + ", which is not the " + hsm.source() + ".", "To move them into the HSM, the "
                         + legacy.source() + " must hold that key. Nothing was changed.");
             }
             return legacy;
@@ -138,8 +138,8 @@ class KekStartup {
             try {
                 return legacy.unwrap(kekId, wrapped, aad);
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("Encryption at rest: " + what + " cannot be unwrapped with the "
-                        + legacy.source() + ". Nothing was changed.", e);
+                throw new KeyStartException("Encryption at rest: " + what + " cannot be unwrapped with the "
+                        + legacy.source() + ".", "Point bollwerk.keys.kek-file at the key file that wrapped it. Nothing was changed.", e);
             }
         }
     }

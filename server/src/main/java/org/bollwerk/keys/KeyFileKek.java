@@ -196,8 +196,9 @@ final class KeyFileKek implements KeyEncryptionKey {
         try {
             text = Files.readString(path, StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the key-encryption key file " + path
-                    + " (bollwerk.keys.kek-file / BOLLWERK_KEYS_KEK_FILE): " + e.getMessage(), e);
+            throw new KeyStartException("Cannot read the key-encryption key file " + path + ": " + e.getMessage() + ".",
+                    "Make it readable by the server's user (chmod 600, owned by it), or correct bollwerk.keys.kek-file "
+                    + "(BOLLWERK_KEYS_KEK_FILE).", e);
         }
         byte[] raw = null;
         if (text.startsWith(PREFIX)) {
@@ -208,8 +209,8 @@ final class KeyFileKek implements KeyEncryptionKey {
             }
         }
         if (raw == null || raw.length != 32) {
-            throw new IllegalStateException("The key-encryption key file " + path + " is malformed: expected one line '"
-                    + PREFIX + "' followed by 32 bytes in base64");
+            throw new KeyStartException("The key-encryption key file " + path + " is malformed: expected one line '"
+                    + PREFIX + "' followed by 32 bytes in base64.", "Restore the key file from your key backup.");
         }
         SecretKey key = new SecretKeySpec(raw, "AES");
         Arrays.fill(raw, (byte) 0);

@@ -49,12 +49,13 @@ final class Pkcs11Kek implements KeyEncryptionKey {
     static Pkcs11Kek open(KeysProperties.Pkcs11 config) {
         String source = source(config);
         if (config.library().isBlank()) {
-            throw new IllegalStateException("Encryption at rest: bollwerk.keys.provider=pkcs11 needs the PKCS#11 library "
-                    + "(bollwerk.keys.pkcs11.library / BOLLWERK_KEYS_PKCS11_LIBRARY)");
+            throw new KeyStartException("Encryption at rest: bollwerk.keys.provider=pkcs11 needs the PKCS#11 library.",
+                    "Set bollwerk.keys.pkcs11.library (BOLLWERK_KEYS_PKCS11_LIBRARY) to the module's .so file.");
         }
         if (!Files.isReadable(Path.of(config.library()))) {
-            throw new IllegalStateException("Encryption at rest: the PKCS#11 library " + config.library()
-                    + " does not exist or is not readable (bollwerk.keys.pkcs11.library)");
+            throw new KeyStartException("Encryption at rest: the PKCS#11 library " + config.library()
+                    + " does not exist or is not readable.", "Install the HSM's PKCS#11 module or correct "
+                    + "bollwerk.keys.pkcs11.library (BOLLWERK_KEYS_PKCS11_LIBRARY).");
         }
         char[] pin = pin(config);
         Provider provider;
@@ -63,8 +64,9 @@ final class Pkcs11Kek implements KeyEncryptionKey {
             if (base == null) throw new IllegalStateException("this JDK has no SunPKCS11 provider");
             provider = base.configure(providerConfig(config));
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Encryption at rest: cannot open the " + source + ": " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""), e);
+            throw new KeyStartException("Encryption at rest: cannot open the " + source + ": " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "") + ".",
+                    "Check bollwerk.keys.pkcs11.library and the slot (bollwerk.keys.pkcs11.slot or slot-list-index).", e);
         }
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
@@ -73,8 +75,10 @@ final class Pkcs11Kek implements KeyEncryptionKey {
             kek.load();
             return kek;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("Encryption at rest: cannot log in to the " + source
-                    + " (wrong PIN, or no initialised token in that slot?): " + rootMessage(e) + ". Nothing was changed.", e);
+            throw new KeyStartException("Encryption at rest: cannot log in to the " + source
+                    + " (wrong PIN, or no initialised token in that slot?): " + rootMessage(e) + ".",
+                    "Check the PIN in bollwerk.keys.pkcs11.pin-file (BOLLWERK_KEYS_PKCS11_PIN_FILE) and the slot; "
+                    + "too many wrong PINs may lock the token. Nothing was changed.", e);
         } finally {
             Arrays.fill(pin, '\0');
         }
@@ -208,13 +212,13 @@ final class Pkcs11Kek implements KeyEncryptionKey {
             try {
                 return Files.readString(Path.of(config.pinFile()), StandardCharsets.UTF_8).strip().toCharArray();
             } catch (IOException e) {
-                throw new IllegalStateException("Encryption at rest: cannot read the PKCS#11 PIN file " + config.pinFile()
-                        + " (bollwerk.keys.pkcs11.pin-file)", e);
+                throw new KeyStartException("Encryption at rest: cannot read the PKCS#11 PIN file " + config.pinFile() + ".",
+                        "Create it readable by the server's user, or correct bollwerk.keys.pkcs11.pin-file.", e);
             }
         }
         if (!config.pin().isEmpty()) return config.pin().toCharArray();
-        throw new IllegalStateException("Encryption at rest: bollwerk.keys.provider=pkcs11 needs the token's user PIN: "
-                + "set bollwerk.keys.pkcs11.pin-file (BOLLWERK_KEYS_PKCS11_PIN_FILE) or BOLLWERK_KEYS_PKCS11_PIN");
+        throw new KeyStartException("Encryption at rest: bollwerk.keys.provider=pkcs11 needs the token's user PIN.",
+                "Set bollwerk.keys.pkcs11.pin-file (BOLLWERK_KEYS_PKCS11_PIN_FILE) or BOLLWERK_KEYS_PKCS11_PIN.");
     }
 
     private static String rootMessage(Throwable e) {

@@ -9,7 +9,7 @@ import org.springframework.ui.Model;
 /** What every portal page shows: who is signed in, the CSRF token for its forms, the menu entries allowed. */
 @ControllerAdvice(assignableTypes = {SignInController.class, DashboardController.class, UserPages.class,
         TenantPages.class, RoomPages.class, EnrolmentTokenPages.class, AuditPage.class, ApiTokenPage.class, ReportPages.class,
-        AlertPages.class})
+        AlertPages.class, ServiceAccountPages.class})
 class PortalModel {
     private static final TimeFormat FORMAT = new TimeFormat();
     private final PortalAccess access;

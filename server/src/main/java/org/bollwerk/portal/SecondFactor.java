@@ -21,6 +21,10 @@ import java.util.Optional;
  */
 @Service
 public class SecondFactor {
+    /** Wrong second-factor codes (TOTP or recovery) at the portal's sign-in; no user label. */
+    private static final io.micrometer.core.instrument.Counter FAILURES = io.micrometer.core.instrument.Counter
+            .builder("bollwerk.portal.second_factor.failures").description("Wrong second-factor codes at the portal sign-in")
+            .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     static final int RECOVERY_CODES = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -79,6 +83,7 @@ public class SecondFactor {
             ok = !text.isEmpty() && text.length() <= 64 && store.spendRecoveryCode(userId, hash(text), now);
         }
         if (ok) return Outcome.OK;
+        FAILURES.increment();
         store.fail(userId, settings.maxCodeFailures(), now + settings.codeLockout().toMillis());
         return store.find(userId).map(r -> r.lockedUntil() > now).orElse(false) ? Outcome.LOCKED : Outcome.WRONG;
     }

@@ -29,6 +29,9 @@ import java.util.Optional;
 /** Sign-in: password, then the TOTP code (or a recovery code); enrolment of TOTP at the first sign-in. */
 @Controller
 class SignInController {
+    private static final io.micrometer.core.instrument.Counter FAILED = io.micrometer.core.instrument.Counter
+            .builder("bollwerk.logins.failed").tag("via", "portal").description("Failed password logins (wrong password or user)")
+            .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     private static final String ISSUER = "Bollwerk";
     private final AccountService accounts;
     private final TenantService tenants;
@@ -68,7 +71,10 @@ class SignInController {
         boolean ok = accounts.checkPassword(userId, password) && access.mayUsePortal(userId);
         String tenantId = accounts.user(userId).map(UserAccount::tenantId).orElse(null);
         actions.record(userId, null, "sign-in password", userId, tenantId, request, ok ? 200 : 401);
-        if (!ok) return failed(model, "problem.signIn");
+        if (!ok) {
+            FAILED.increment();
+            return failed(model, "problem.signIn");
+        }
         PortalSession.passwordPassed(request, userId, accounts.passwordStamp(userId).orElse(null));
         return secondFactor.enrolled(userId) ? "redirect:/admin/second-factor" : "redirect:/admin/second-factor/enrol";
     }

@@ -54,7 +54,7 @@ public final class ConcurrencyLimits {
         });
         if (!granted[0]) {
             boolean mineFull = byKey.getOrDefault(key, 0) >= perKey;
-            throw RateLimiter.limitExceeded(retryAfterMs, mineFull
+            throw RateLimiter.limitExceeded("concurrency", retryAfterMs, mineFull
                     ? "Too many " + what + " of yours at once (at most " + perKey + "); wait for one to finish"
                     : "The server is busy with " + what + "; try again shortly");
         }

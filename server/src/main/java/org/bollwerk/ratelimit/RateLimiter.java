@@ -52,7 +52,7 @@ public class RateLimiter {
         if (!config.enabled()) return;
         if (config.adminsExempt() && requester.admin()) return;
         long waitMs = takeBoth(sendByUser, key(requester.userId()), sendByIp, ipKey(clientIp));
-        if (waitMs > 0) throw limitExceeded(waitMs, "Too many messages; slow down");
+        if (waitMs > 0) throw limitExceeded("send", waitMs, "Too many messages; slow down");
     }
 
     /**
@@ -63,7 +63,7 @@ public class RateLimiter {
         if (!config.enabled()) return;
         long waitMs = userId == null ? loginByIp.take(ipKey(clientIp))
                 : takeBoth(loginByIp, ipKey(clientIp), loginByUser, key(userId));
-        if (waitMs > 0) throw limitExceeded(waitMs, "Too many login attempts; try again later");
+        if (waitMs > 0) throw limitExceeded("login", waitMs, "Too many login attempts; try again later");
     }
 
     /**
@@ -76,6 +76,19 @@ public class RateLimiter {
         waitMs = second.take(secondKey);
         if (waitMs > 0) first.refund(firstKey);
         return waitMs;
+    }
+
+    /** Refusals per kind of limit ({@code bollwerk_ratelimit_refusals_total{kind}}); no user or address labels. */
+    static final Map<String, io.micrometer.core.instrument.Counter> REFUSALS = java.util.stream.Stream.of(
+                    "send", "login", "report", "to_device", "concurrency")
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(kind -> kind, kind -> io.micrometer.core.instrument.Counter
+                    .builder("bollwerk.ratelimit.refusals").tag("kind", kind)
+                    .description("Requests refused with 429 by a rate or concurrency limit")
+                    .register(io.micrometer.core.instrument.Metrics.globalRegistry)));
+
+    static MatrixException limitExceeded(String kind, long retryAfterMs, String message) {
+        REFUSALS.get(kind).increment();
+        return limitExceeded(retryAfterMs, message);
     }
 
     static MatrixException limitExceeded(long retryAfterMs, String message) {

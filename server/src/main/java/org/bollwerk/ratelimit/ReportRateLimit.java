@@ -39,6 +39,6 @@ public class ReportRateLimit {
         if (config.adminsExempt() && reporter.admin()) return;
         String key = RateLimiter.key(reporter.userId());
         long waitMs = reports.take(key);
-        if (waitMs > 0) throw RateLimiter.limitExceeded(waitMs, "Too many reports; try again later");
+        if (waitMs > 0) throw RateLimiter.limitExceeded("report", waitMs, "Too many reports; try again later");
     }
 }

@@ -48,7 +48,7 @@ public class ToDeviceRateLimit {
         long waitMs = bytes.take(key, contentBytes);
         if (waitMs == 0) waitMs = messages.take(key, deliveries);
         if (waitMs > 0) {
-            throw RateLimiter.limitExceeded(waitMs, "Too many to-device messages; slow down");
+            throw RateLimiter.limitExceeded("to_device", waitMs, "Too many to-device messages; slow down");
         }
     }
 }

@@ -27,6 +27,10 @@ import java.nio.charset.StandardCharsets;
  */
 @Component
 class EventWriter {
+    /** Events appended by the writer, of every kind (messages, state, membership); no room or user labels. */
+    private static final io.micrometer.core.instrument.Counter WRITTEN = io.micrometer.core.instrument.Counter
+            .builder("bollwerk.events.written").description("Events written (appended to a room)")
+            .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     private final Db db;
     private final EventStore store;
     private final ServerSigningKey signingKey;
@@ -114,6 +118,7 @@ class EventWriter {
         StoredEvent stored = new StoredEvent(position, eventId, draft.roomId(), draft.type(), draft.stateKey(),
                 draft.sender(), now, null, draft.txnDevice(), draft.txnId(), pdu);
         store.insertEvent(stored, json, relTarget, relType, depth);
+        WRITTEN.increment();
         java.util.Set<String> media = mediaUris(draft.content());
         if (!media.isEmpty()) events.publishEvent(new MediaReferenced(draft.roomId(), draft.sender(), media));
         if (relTarget != null && relType != null) {

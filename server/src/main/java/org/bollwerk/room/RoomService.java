@@ -18,6 +18,10 @@ import java.util.Optional;
 /** Writes to rooms: membership changes, messages, state and redactions. */
 @Service
 public class RoomService {
+    /** Message sends by clients (not repeated transaction IDs); no room or user labels. */
+    private static final io.micrometer.core.instrument.Counter SENDS = io.micrometer.core.instrument.Counter
+            .builder("bollwerk.sends").description("Events sent by clients through the send endpoint")
+            .register(io.micrometer.core.instrument.Metrics.globalRegistry);
     private final Db db;
     private final EventStore store;
     private final EventWriter writer;
@@ -43,6 +47,7 @@ public class RoomService {
         validateType(type);
         Optional<String> earlier = store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId);
         if (earlier.isPresent()) return earlier.get();
+        SENDS.increment();
         try {
             return db.write(() -> {
                 Optional<String> again = store.eventIdForTxn(requester.userId(), requester.deviceId(), txnId);

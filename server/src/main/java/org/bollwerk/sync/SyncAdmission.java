@@ -32,6 +32,16 @@ class SyncAdmission {
         return size;
     }
 
+    /** Builds waiting for a permit now (for the metric {@code bollwerk_sync_builds_queued}). */
+    int queued() {
+        return permits.getQueueLength();
+    }
+
+    /** Builds holding a permit now. */
+    int building() {
+        return size - permits.availablePermits();
+    }
+
     /** Waits for a permit; close the result when the database work is done, before parking. */
     Permit enter() {
         try {
