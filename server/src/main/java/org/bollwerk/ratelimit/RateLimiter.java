@@ -1,5 +1,9 @@
 package org.bollwerk.ratelimit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.bollwerk.account.Requester;
 import org.bollwerk.config.BollwerkProperties;
 import org.bollwerk.matrix.ErrCode;
@@ -79,12 +83,11 @@ public class RateLimiter {
     }
 
     /** Refusals per kind of limit ({@code bollwerk_ratelimit_refusals_total{kind}}); no user or address labels. */
-    static final Map<String, io.micrometer.core.instrument.Counter> REFUSALS = java.util.stream.Stream.of(
-                    "send", "login", "report", "to_device", "concurrency")
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(kind -> kind, kind -> io.micrometer.core.instrument.Counter
-                    .builder("bollwerk.ratelimit.refusals").tag("kind", kind)
+    static final Map<String, Counter> REFUSALS = Stream.of("send", "login", "report", "to_device", "search", "concurrency")
+            .collect(Collectors.toUnmodifiableMap(kind -> kind, kind -> Counter.builder("bollwerk.ratelimit.refusals")
+                    .tag("kind", kind)
                     .description("Requests refused with 429 by a rate or concurrency limit")
-                    .register(io.micrometer.core.instrument.Metrics.globalRegistry)));
+                    .register(Metrics.globalRegistry)));
 
     static MatrixException limitExceeded(String kind, long retryAfterMs, String message) {
         REFUSALS.get(kind).increment();

@@ -39,6 +39,6 @@ public class SearchRateLimit {
         if (config.adminsExempt() && searcher.admin()) return;
         String key = RateLimiter.key(searcher.userId());
         long waitMs = searches.take(key);
-        if (waitMs > 0) throw RateLimiter.limitExceeded(waitMs, "Too many searches; try again later");
+        if (waitMs > 0) throw RateLimiter.limitExceeded("search", waitMs, "Too many searches; try again later");
     }
 }
