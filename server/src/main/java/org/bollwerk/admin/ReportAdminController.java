@@ -1,5 +1,6 @@
 package org.bollwerk.admin;
 
+import org.bollwerk.web.QueryParameters;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.report.ContentReport;
@@ -41,8 +42,8 @@ class ReportAdminController {
                              @RequestParam(required = false) String from, @RequestParam(required = false) String limit) {
         access.require(requester, TenantRoles.REPORTS_READ, tenantId);
         tenants.tenant(tenantId).orElseThrow(() -> MatrixException.notFound("Unknown tenant " + tenantId));
-        int offset = number(from, 0, "from");
-        int size = Math.min(MAX_LIMIT, Math.max(1, number(limit, 100, "limit")));
+        int offset = QueryParameters.integer(from, "from", 0, 0);
+        int size = Math.min(MAX_LIMIT, Math.max(1, QueryParameters.integer(limit, "limit", 100, 0)));
         List<ContentReport> page = reports.reports(tenantId, offset, size + 1);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("reports", page.stream().limit(size).map(ReportAdminController::json).toList());
@@ -69,16 +70,6 @@ class ReportAdminController {
         return Map.of();
     }
 
-    private static int number(String text, int fallback, String name) {
-        if (text == null) return fallback;
-        try {
-            int value = Integer.parseInt(text);
-            if (value < 0) throw MatrixException.invalidParam(name + " must not be negative");
-            return value;
-        } catch (NumberFormatException e) {
-            throw MatrixException.invalidParam(name + " must be an integer");
-        }
-    }
 
     private static Map<String, Object> json(ContentReport r) {
         Map<String, Object> json = new LinkedHashMap<>();

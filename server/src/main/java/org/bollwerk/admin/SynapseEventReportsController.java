@@ -1,5 +1,6 @@
 package org.bollwerk.admin;
 
+import org.bollwerk.web.QueryParameters;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.report.ContentReport;
@@ -44,8 +45,8 @@ class SynapseEventReportsController {
         access.requireAnyAdminRole(requester);
         List<String> tenants = access.scope(requester, TenantRoles.REPORTS_READ, null);
         if (dir != null && !dir.equals("b") && !dir.equals("f")) throw MatrixException.invalidParam("dir must be 'b' or 'f'");
-        int offset = number(from, 0, "from");
-        int size = Math.min(MAX_LIMIT, Math.max(1, number(limit, 100, "limit")));
+        int offset = QueryParameters.integer(from, "from", 0, 0);
+        int size = Math.min(MAX_LIMIT, Math.max(1, QueryParameters.integer(limit, "limit", 100, 0)));
         ContentReports.Page page = reports.search(new ContentReports.Query(tenants, "event", roomId, reporter, sender,
                 false, !"f".equals(dir)), offset, size);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -94,14 +95,4 @@ class SynapseEventReportsController {
         return json;
     }
 
-    private static int number(String text, int fallback, String name) {
-        if (text == null) return fallback;
-        try {
-            int value = Integer.parseInt(text);
-            if (value < 0) throw MatrixException.invalidParam(name + " must not be negative");
-            return value;
-        } catch (NumberFormatException e) {
-            throw MatrixException.invalidParam(name + " must be an integer");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.bollwerk.room;
 
+import org.bollwerk.web.QueryParameters;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.matrix.id.RoomId;
@@ -33,19 +34,8 @@ class HierarchyController {
             case "false" -> false;
             default -> throw MatrixException.invalidParam("suggested_only must be true or false");
         };
-        int depth = Math.min(MAX_DEPTH, number(maxDepth, "max_depth", MAX_DEPTH, 0));
-        int max = Math.min(SpaceHierarchy.MAX_LIMIT, number(limit, "limit", SpaceHierarchy.DEFAULT_LIMIT, 1));
+        int depth = Math.min(MAX_DEPTH, QueryParameters.integer(maxDepth, "max_depth", MAX_DEPTH, 0));
+        int max = Math.min(SpaceHierarchy.MAX_LIMIT, QueryParameters.integer(limit, "limit", SpaceHierarchy.DEFAULT_LIMIT, 1));
         return hierarchy.hierarchy(requester.userId(), new SpaceHierarchy.Request(roomId, suggested, depth, max, from));
-    }
-
-    private static int number(String value, String name, int fallback, int minimum) {
-        if (value == null) return fallback;
-        try {
-            int n = Integer.parseInt(value);
-            if (n < minimum) throw MatrixException.invalidParam(name + " must be at least " + minimum);
-            return n;
-        } catch (NumberFormatException e) {
-            throw MatrixException.invalidParam(name + " must be an integer");
-        }
     }
 }
