@@ -56,7 +56,10 @@ class AlertFollowUp {
             fixedDelayString = "${bollwerk.alerts.check-interval:30s}")
     void scheduled() {
         try {
-            lease.runExclusively(JOB, Duration.ofMinutes(2), () -> runDue(System.currentTimeMillis()));
+            lease.runExclusively(JOB, Duration.ofMinutes(2), () -> {
+                runDue(System.currentTimeMillis());
+                service.getObject().keepAudiencesCurrent();
+            });
         } catch (RuntimeException e) {
             log.error("Alert reminders failed; retrying at the next check", e);
         }

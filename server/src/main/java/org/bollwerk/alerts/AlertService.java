@@ -6,6 +6,8 @@ import org.bollwerk.matrix.MatrixException;
 import org.bollwerk.storage.Db;
 import org.bollwerk.storage.FollowUps;
 import org.bollwerk.tenant.TenantGroups;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import java.security.SecureRandom;
@@ -26,6 +28,8 @@ import java.util.Set;
 public class AlertService {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PAGE = 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(AlertService.class);
 
     private final Db db;
     private final AlertStore store;
@@ -93,6 +97,24 @@ public class AlertService {
         rooms.requireSenderAvailable(tenantId);
         delivery.join(tenantId, targetGroups, recipients);
         return recipients.size();
+    }
+
+    /**
+     * Keeps every audience that has an alert room current: joins people who joined the tenant or group since, and
+     * removes those who left. So only an audience's very first alert (or {@link #prepare}) pays for the membership
+     * events; every later alert is one event, however large the audience. Failures are per audience (a deleted
+     * group, say) and logged; the next run tries again.
+     */
+    public void keepAudiencesCurrent() {
+        for (AlertStore.Audience audience : store.audiences()) {
+            try {
+                Set<String> recipients = recipients(audience.tenantId(), audience.groups());
+                if (!recipients.isEmpty()) delivery.join(audience.tenantId(), audience.groups(), recipients);
+            } catch (RuntimeException e) {
+                log.warn("Keeping the alert audience {} of tenant {} current failed: {}", audience.groups(),
+                        audience.tenantId(), e.getMessage());
+            }
+        }
     }
 
     /** The alert with its figures; 404 when it does not exist in this tenant (other tenants' alerts alike). */

@@ -62,6 +62,17 @@ class AlertStore {
                 .params(tenantId, audience).query(String.class).optional();
     }
 
+    /** An audience that has an alert room: the whole tenant (no groups) or a set of its groups. */
+    record Audience(String tenantId, List<String> groups) {
+    }
+
+    List<Audience> audiences() {
+        return db.sql().sql("SELECT tenant_id, audience FROM alert_rooms ORDER BY tenant_id, audience")
+                .query((rs, n) -> new Audience(rs.getString(1),
+                        rs.getString(2).isEmpty() ? List.of() : List.of(rs.getString(2).split(","))))
+                .list();
+    }
+
     /** Fails (rolling the write back) when another node made the audience's room meanwhile. */
     void insertAlertRoom(String tenantId, String audience, String roomId) {
         db.sql().sql("INSERT INTO alert_rooms (tenant_id, audience, room_id, created_ts) VALUES (?, ?, ?, ?)")

@@ -217,6 +217,30 @@ class AlertsIT extends TenantTestBase {
         refused(http.send("POST", o.alerts() + "/prepare", o.alice().token(), Map.of()), 403, "M_FORBIDDEN");
     }
 
+    @Test
+    void aPreparedAudienceIsKeptCurrentSoNewcomersAreInTheRoomBeforeTheNextAlert() {
+        Org o = org();
+        group(o, "watch", o.alice());
+        ok(http.send("POST", o.alerts() + "/prepare", o.admin().token(), Map.of("groups", List.of("watch"))));
+        String roomId = joinedRooms(o.alice()).getFirst();
+        ok(http.send("PUT", TENANTS + "/" + o.tenantId() + "/groups/watch/members/" + encode(o.bob().userId()),
+                o.admin().token(), null));
+        ok(http.send("DELETE", TENANTS + "/" + o.tenantId() + "/groups/watch/members/" + encode(o.alice().userId()),
+                o.admin().token(), null));
+
+        alerts.keepAudiencesCurrent();
+
+        assertThat(joinedRooms(o.bob())).containsExactly(roomId);
+        assertThat(joinedRooms(o.alice())).doesNotContain(roomId);
+    }
+
+    private List<String> joinedRooms(TenantUser user) {
+        JsonNode sync = ok(http.get(V3 + "/sync?timeout=0", user.token()));
+        List<String> joined = new ArrayList<>();
+        sync.path("rooms").path("join").propertyNames().forEach(joined::add);
+        return joined;
+    }
+
     // ---- helpers
 
     private void group(Org o, String groupId, TenantUser... members) {
