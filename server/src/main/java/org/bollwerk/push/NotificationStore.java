@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,11 +91,15 @@ class NotificationStore {
     }
 
     /** Rooms in which the user got notifications stored in (from, to]: their counts changed. */
-    Set<String> roomsStoredBetween(String userId, long fromExclusive, long toInclusive) {
-        return new HashSet<>(db.sql().sql("""
-                        SELECT DISTINCT room_id FROM push_notifications
-                        WHERE user_id = ? AND stream_ordering > ? AND stream_ordering <= ?""")
-                .params(userId, fromExclusive, toInclusive).query(String.class).list());
+    /** Per room, the latest event position among the notifications stored in the window. */
+    Map<String, Long> roomsStoredBetween(String userId, long fromExclusive, long toInclusive) {
+        Map<String, Long> latest = new HashMap<>();
+        db.sql().sql("""
+                        SELECT room_id, MAX(event_position) FROM push_notifications
+                        WHERE user_id = ? AND stream_ordering > ? AND stream_ordering <= ? GROUP BY room_id""")
+                .params(userId, fromExclusive, toInclusive)
+                .query((rs, n) -> latest.put(rs.getString(1), rs.getLong(2))).list();
+        return latest;
     }
 
     /** Rooms the user has any notification in (for the badge count across rooms). */

@@ -74,8 +74,8 @@ public class Notifications {
         return new RoomCounts(room, main, threads);
     }
 
-    /** Rooms whose counts for the user grew in (from, to]; /sync includes them even with nothing else new. */
-    public Set<String> roomsChanged(String userId, long fromExclusive, long toInclusive) {
+    /** Rooms whose counts for the user grew in (from, to], each with the latest event position among them. */
+    public Map<String, Long> roomsChanged(String userId, long fromExclusive, long toInclusive) {
         return store.roomsStoredBetween(userId, fromExclusive, toInclusive);
     }
 

@@ -64,7 +64,9 @@ class SyncResponseBuilder {
         Set<String> presenceUsers = new LinkedHashSet<>();
         Map<String, List<AccountDataEntry>> roomData = accountData.roomChanges(user, from, upTo);
         // Rooms whose counts grew after their events were delivered (push rules are evaluated after the commit).
-        Set<String> countsChanged = since == null ? Set.of() : notifications.roomsChanged(user, from, upTo);
+        // Only notifications of events after the user joined count (an invitation's does not), so a late
+        // evaluation of events from before the join does not wake the sync with counts that did not change.
+        Map<String, Long> countsChanged = since == null ? Map.of() : notifications.roomsChanged(user, from, upTo);
 
         List<String> roomIds = new ArrayList<>();
         for (RoomReader.RoomMembership m : rooms.memberships(user)) {
@@ -77,7 +79,7 @@ class SyncResponseBuilder {
                     boolean initial = since == null || fullState || changedInWindow;
                     SyncResponse.JoinedRoom room = joinedRoom(requester, roomId, initial ? 0 : from, upTo, initial,
                             since == null ? 0 : since.typing(), filter, roomData.get(roomId), presenceUsers,
-                            countsChanged.contains(roomId), m.streamOrdering());
+                            countsChanged.getOrDefault(roomId, -1L) > m.streamOrdering(), m.streamOrdering());
                     if (room != null) join.put(roomId, room);
                 }
                 case INVITE -> {
