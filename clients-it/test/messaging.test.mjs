@@ -84,16 +84,22 @@ async function assertLocalEchoesResolved(client, roomId, sent) {
   }
 }
 
-scenario('an idle client\'s /sync long-poll waits when nothing is new instead of returning at once', async () => {
-  // Runs first, while carol has nothing in her account: a /sync that answers at once with the
-  // same next_batch makes every app spin in a busy loop of requests.
+scenario('after the initial sync the first incremental one answers at once, then an idle client\'s long-poll waits', async () => {
+  // Runs first, while carol has nothing in her account. The first incremental sync after an initial one is
+  // answered at once (apps show "Connecting…" until it returns); from then on a /sync with nothing new waits:
+  // one that answered at once with the same next_batch every time would make every app spin in a busy loop.
   const carol = await passwordLogin(server.baseUrl, users.carol.localpart, users.carol.password);
   const first = await raw(server.baseUrl, 'GET', '/_matrix/client/v3/sync?timeout=0', { token: carol.access_token });
   assert.equal(first.status, 200, show('GET', '/_matrix/client/v3/sync?timeout=0', first));
-  const path = `/_matrix/client/v3/sync?timeout=3000&since=${encodeURIComponent(first.body.next_batch)}`;
+  const prompt = `/_matrix/client/v3/sync?timeout=30000&since=${encodeURIComponent(first.body.next_batch)}`;
   const t0 = Date.now();
+  const connected = await raw(server.baseUrl, 'GET', prompt, { token: carol.access_token });
+  assert.equal(connected.status, 200, show('GET', prompt, connected));
+  assert.ok(Date.now() - t0 < 10_000, `the first incremental sync should answer at once, took ${Date.now() - t0} ms`);
+  const path = `/_matrix/client/v3/sync?timeout=3000&since=${encodeURIComponent(connected.body.next_batch)}`;
+  const t1 = Date.now();
   const next = await raw(server.baseUrl, 'GET', path, { token: carol.access_token });
-  const waited = Date.now() - t0;
+  const waited = Date.now() - t1;
   assert.equal(next.status, 200, show('GET', path, next));
   const summary = JSON.stringify({ next_batch: next.body.next_batch, account_data: (next.body.account_data?.events ?? []).map((e) => e.type), rooms: Object.keys(next.body.rooms?.join ?? {}) });
   assert.ok(waited >= 2500, `GET ${path} with nothing new should wait ~3 s, but answered after ${waited} ms with ${summary}`);

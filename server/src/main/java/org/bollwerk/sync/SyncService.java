@@ -29,9 +29,11 @@ class SyncService {
     private final SyncResponseBuilder builder;
     private final E2eeSync e2ee;
     private final SyncAdmission admission;
+    private final FirstIncrementalSync firstIncremental;
 
     SyncService(StreamNotifier notifier, TypingService typing, FilterService filters, PresenceService presence,
-                SyncResponseBuilder builder, E2eeSync e2ee, SyncAdmission admission) {
+                SyncResponseBuilder builder, E2eeSync e2ee, SyncAdmission admission, FirstIncrementalSync firstIncremental) {
+        this.firstIncremental = firstIncremental;
         this.e2ee = e2ee;
         this.admission = admission;
         this.notifier = notifier;
@@ -43,6 +45,7 @@ class SyncService {
 
     SyncResponse sync(Requester requester, String since, long timeoutMs, String filterParam, boolean fullState,
                       String setPresence) {
+        if (firstIncremental.isFirstAfterInitial(requester.userId(), requester.deviceId(), since)) timeoutMs = 0;
         SyncFilter filter;
         StreamToken from;
         try (SyncAdmission.Permit permit = admission.enter()) {
@@ -71,7 +74,11 @@ class SyncService {
                 typingSerial = typing.serial();
                 result = builder.build(requester, from, upTo, typingSerial, filter, fullState);
                 long remaining = deadline - System.nanoTime();
-                if (from == null || fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
+                if (from == null) {
+                    firstIncremental.initialSyncAnswered(requester.userId(), requester.deviceId(), result.body().nextBatch());
+                    return result.body();
+                }
+                if (fullState || result.hasContent() || remaining <= 0 || notifier.isShuttingDown()) {
                     return result.body();
                 }
                 // The rooms the build just read; a later membership change wakes the user key (EventWriter) anyway.

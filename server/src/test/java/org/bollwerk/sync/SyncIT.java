@@ -104,7 +104,7 @@ class SyncIT extends ClientApiTestBase {
         User alice = newUser("alice");
         User bob = newUser("bob");
         String roomId = privateRoomWith(alice, bob);
-        String bobSince = sync(bob, null, 0).path("next_batch").asString();
+        String bobSince = sync(bob, sync(bob, null, 0).path("next_batch").asString(), 0).path("next_batch").asString();  // the first incremental sync answers at once
         String aliceSince = sync(alice, null, 0).path("next_batch").asString();
         int parked = parkedLongPolls();
         CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> sync(bob, bobSince, 20_000));
@@ -116,6 +116,22 @@ class SyncIT extends ClientApiTestBase {
         assertThat(event.path("unsigned").has("transaction_id")).isFalse();
         JsonNode own = sync(alice, aliceSince, 0).path("rooms").path("join").path(roomId).path("timeline").path("events").get(0);
         assertThat(own.path("unsigned").path("transaction_id").asString()).isEqualTo("echo-txn");
+    }
+
+    @Test
+    void theFirstIncrementalSyncAfterAnInitialOneAnswersAtOnceAndTheNextOneWaits() throws Exception {
+        User bob = newUser("bob");
+        String initial = sync(bob, null, 0).path("next_batch").asString();
+        long start = System.nanoTime();
+        JsonNode first = sync(bob, initial, 20_000);  // an app shows "connected" only after this answer
+        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
+        assertThat(first.path("rooms").path("join").size()).isZero();
+        // Once only: the same token again is an ordinary long-poll.
+        int parked = parkedLongPolls();
+        CompletableFuture<JsonNode> again = CompletableFuture.supplyAsync(() -> sync(bob, initial, 20_000));
+        awaitParkedLongPolls(parked);
+        assertThat(again).isNotDone();
+        again.cancel(true);
     }
 
     @Test
