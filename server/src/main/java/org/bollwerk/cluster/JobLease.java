@@ -61,6 +61,11 @@ public class JobLease {
                 .params(job, System.currentTimeMillis()).query(String.class).optional().orElse(null);
     }
 
+    /** Whether this node holds the lease for {@code job} now (a long-running holder checks it between steps). */
+    public boolean heldHere(String job) {
+        return nodeId.value().equals(holder(job));
+    }
+
     private void renewWhileRunning(String job, Duration ttl) {
         long every = ttl.toNanos() / 3;
         while (true) {

@@ -42,6 +42,7 @@ class PushEvaluator implements SmartLifecycle {
     static final int BATCH = 200;
     private static final Duration LEASE_TTL = Duration.ofSeconds(30);
     private static final long HOLD_LEASE_NANOS = Duration.ofSeconds(60).toNanos();
+    private static final long LEASE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Db db;
     private final StreamNotifier notifier;
@@ -94,8 +95,13 @@ class PushEvaluator implements SmartLifecycle {
             savedCursor = cursor;
         }
         long until = System.nanoTime() + HOLD_LEASE_NANOS;
+        long nextLeaseCheck = System.nanoTime() + LEASE_CHECK_NANOS;
         while (running && System.nanoTime() < until) {
             if (!step()) LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            if (System.nanoTime() > nextLeaseCheck) {
+                if (!lease.heldHere("push-evaluate")) return;  // taken over (an expired renewal): let the holder work
+                nextLeaseCheck = System.nanoTime() + LEASE_CHECK_NANOS;
+            }
         }
     }
 
