@@ -1,5 +1,7 @@
 package org.bollwerk.room;
 
+import org.bollwerk.matrix.MatrixException;
+import org.bollwerk.matrix.ErrCode;
 import jakarta.servlet.http.HttpServletRequest;
 import org.bollwerk.account.Requester;
 import org.bollwerk.matrix.id.RoomAlias;
@@ -68,6 +70,11 @@ class MembershipController {
     @PostMapping("/rooms/{roomId}/invite")
     Map<String, Object> invite(Requester requester, @PathVariable String roomId, @RequestBody(required = false) byte[] raw) {
         ObjectNode body = Json.parseObject(raw);
+        if (!body.has("user_id") && (body.has("medium") || body.has("address"))) {
+            // A third-party invite (by e-mail or phone): out by design, refused as the 3PID endpoints are.
+            throw new MatrixException(ErrCode.M_THREEPID_DENIED,
+                    "This server does not use e-mail addresses or phone numbers (third-party identifiers)");
+        }
         rooms.invite(requester, RoomId.parse(roomId).toString(), JsonBody.string(body, "user_id", true),
                 JsonBody.string(body, "reason", false));
         return Map.of();

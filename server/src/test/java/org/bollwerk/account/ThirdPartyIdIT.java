@@ -1,6 +1,7 @@
 package org.bollwerk.account;
 
 import org.bollwerk.testsupport.ClientApiTestBase;
+import org.bollwerk.testsupport.MatrixHttp;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,6 +26,10 @@ class ThirdPartyIdIT extends ClientApiTestBase {
         }
         assertThat(ok(get(alice, "/capabilities")).path("capabilities").path("m.3pid_changes").path("enabled")
                 .asBoolean()).isFalse();
+        String roomId = createRoom(alice, Map.of());
+        refused(post(alice, "/rooms/" + MatrixHttp.encode(roomId) + "/invite", Map.of("id_server", "id.example.org",
+                "id_access_token", "x", "medium", "email", "address", "bob@example.org")), 403, "M_THREEPID_DENIED");
+        refused(post(alice, "/rooms/" + MatrixHttp.encode(roomId) + "/invite", Map.of()), 400, "M_MISSING_PARAM");
     }
 
     @Test
